@@ -1,0 +1,83 @@
+"""awsstate: declarative desired state for AWS resources, in Python.
+
+Describe what you want as a pydantic model, ``plan`` to see what would change, ``apply`` to
+converge::
+
+    from awsstate import S3BucketManager, S3BucketDesired
+
+    manager = S3BucketManager()
+    desired = S3BucketDesired(name="example-bucket-name", region="ca-central-1", versioning=True)
+    print(manager.plan(desired))
+    manager.apply(desired)
+
+The library logs through ``structlog.get_logger`` and never configures logging.
+"""
+
+from awsstate.errors import (
+    AccessDeniedError,
+    AlreadyExistsError,
+    AwsStateError,
+    ConvergenceError,
+    InvalidRequestError,
+    NameTakenError,
+    NotFoundError,
+    NotSupportedError,
+    ProviderError,
+    StalePlanError,
+    ThrottledError,
+    UnknownKindError,
+    UnsafeChangeError,
+)
+from awsstate.manager import ApplyResult, Clock, Manager, SettlePolicy, SystemClock
+from awsstate.plan import Action, Observation, Plan
+from awsstate.providers import Call, InMemoryProvider, Provider, RecordingProvider, World
+from awsstate.registry import kind_spec, kinds, manager_class
+from awsstate.resources import (
+    BucketEncryption,
+    PublicAccessBlock,
+    S3BucketDesired,
+    S3BucketManager,
+    S3BucketObserved,
+    register_region,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AccessDeniedError",
+    "Action",
+    "AlreadyExistsError",
+    "ApplyResult",
+    "AwsStateError",
+    "BucketEncryption",
+    "Call",
+    "Clock",
+    "ConvergenceError",
+    "InMemoryProvider",
+    "InvalidRequestError",
+    "Manager",
+    "NameTakenError",
+    "NotFoundError",
+    "NotSupportedError",
+    "Observation",
+    "Plan",
+    "Provider",
+    "ProviderError",
+    "PublicAccessBlock",
+    "RecordingProvider",
+    "S3BucketDesired",
+    "S3BucketManager",
+    "S3BucketObserved",
+    "SettlePolicy",
+    "StalePlanError",
+    "SystemClock",
+    "ThrottledError",
+    "UnknownKindError",
+    "UnsafeChangeError",
+    "World",
+    "__version__",
+    "kind_spec",
+    "kinds",
+    "manager_class",
+    "register_region",
+]
