@@ -16,7 +16,7 @@ from awsstate.canonical import Json
 from awsstate.plan import Action, Observation, render_value
 from awsstate.spec import DesiredModel, KindSpec, Missing
 
-__all__ = ["diff", "stale_aspects"]
+__all__ = ["describe_change", "diff", "stale_aspects"]
 
 
 def diff(spec: KindSpec, desired: DesiredModel, observed: Observation, region: str | None) -> tuple[Action, ...]:
@@ -83,8 +83,23 @@ def _aspect_writes(spec: KindSpec, desired: DesiredModel, region: str | None, mo
 def _update(kind: str, name: str, region: str | None, aspect: str, before: Json, after: Json) -> Action:
     return Action(
         type="update", kind=kind, name=name, region=region, aspect=aspect, before=before, after=after,
-        details=f"{kind} {name}: {aspect}: {render_value(before)} -> {render_value(after)}",
+        details=f"{kind} {name}: {aspect}: {describe_change(before, after)}",
     )
+
+
+def describe_change(before: Json, after: Json) -> str:
+    """``before -> after``; for two objects, only the keys that differ (``+k=v``, ``-k``, ``k: a -> b``)."""
+    if not (isinstance(before, dict) and isinstance(after, dict)) or not before:
+        return f"{render_value(before)} -> {render_value(after)}"
+    parts = []
+    for key in sorted(set(before) | set(after)):
+        if key not in after:
+            parts.append(f"-{key}")
+        elif key not in before:
+            parts.append(f"+{key}={render_value(after[key])}")
+        elif before[key] != after[key]:
+            parts.append(f"{key}: {render_value(before[key])} -> {render_value(after[key])}")
+    return ", ".join(parts) or f"{render_value(before)} -> {render_value(after)}"
 
 
 def stale_aspects(spec: KindSpec, planned: Observation, now: Observation) -> dict[str, tuple[Json, Json]]:

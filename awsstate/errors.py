@@ -83,6 +83,10 @@ class ProviderError(AwsStateError):
         self.completed: list[object] = []
         super().__init__(self._render())
 
+    def __str__(self) -> str:
+        # Rendered on demand: handlers may refine ``hint`` after construction.
+        return self._render()
+
     def _render(self) -> str:
         where = f"{self.kind} {self.name!r}" if self.kind else repr(self.name)
         if self.aspect:

@@ -12,7 +12,7 @@ budget, and a lagging read never turns into a delete or a second create.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Generic, Protocol, TypeVar, cast
 
@@ -94,6 +94,8 @@ class ApplyResult(BaseModel):
     def __repr__(self) -> str:
         done = ", ".join(f"{a.symbol}{a.aspect or a.type}" for a in self.actions) or "nothing"
         return f"ApplyResult(changed={self.changed}, {self.plan.kind} {self.plan.name!r}: {done})"
+
+    __str__ = __repr__
 
 
 class _Deadline:
@@ -241,8 +243,25 @@ class Manager(Generic[D, O]):
         region = existence.get("region")
         if isinstance(region, str) and self.spec.regional:
             ref = ResourceRef(ref.kind, ref.name, region)  # read and write where it really is
-        values = {a.name: self.provider.read_aspect(ref, a.name) for a in aspects}
-        return Observation(exists=True, region=ref.region, attributes=existence, aspects=values), ref
+        attributes, values = self._split(existence)
+        values = {a.name: values[a.name] if a.in_existence else self.provider.read_aspect(ref, a.name)
+                  for a in aspects}
+        return Observation(exists=True, region=ref.region, attributes=attributes, aspects=values), ref
+
+    def _split(self, existence: Mapping[str, Json]) -> tuple[dict[str, Json], dict[str, Json]]:
+        """Separate plain attributes from aspects the existence read carries (``in_existence``)."""
+        carried = {a.name for a in self.spec.aspects if a.in_existence}
+        attributes = {k: v for k, v in existence.items() if k not in carried}
+        return attributes, {k: existence.get(k) for k in carried}
+
+    def _read_aspect(self, ref: ResourceRef, aspect: Aspect) -> Json:
+        """One aspect's current value: from the existence read when it carries it."""
+        if not aspect.in_existence:
+            return self.provider.read_aspect(ref, aspect.name)
+        existence = self.provider.read_existence(ref)
+        if existence is None:
+            raise NotFoundError("does not exist", kind=ref.kind, name=ref.name, aspect=aspect.name)
+        return self._split(existence)[1][aspect.name]
 
     def _observed(self, name: str, observation: Observation) -> O:
         # spec.observed_model is O for this manager: the subclass pairs them.
@@ -328,7 +347,7 @@ class Manager(Generic[D, O]):
                 if deadline.expired():  # never re-create because a read lagged
                     raise ConvergenceError(plan.kind, plan.name, "existence", "exists", "not found", deadline.waited)
                 deadline.pause()
-            attributes = dict(existence)
+            attributes = self._split(existence)[0]
             for action in done:
                 if action.type in ("create", "replace") and isinstance(action.after, dict):
                     aspects.update({k: v for k, v in action.after.items() if k in self._aspect_names})
@@ -348,7 +367,7 @@ class Manager(Generic[D, O]):
         last: Json | str = "(not found)"
         while True:
             try:
-                value = self.provider.read_aspect(ref, aspect.name)
+                value = self._read_aspect(ref, aspect)
             except NotFoundError:
                 pass
             else:

@@ -69,6 +69,13 @@ class DesiredModel(BaseModel):
 
     name: str
 
+    def __repr__(self) -> str:
+        # Only what is managed: unset fields are noise, and None means "leave alone" anyway.
+        fields = ", ".join(f"{key}={value!r}" for key, value in self if value is not None)
+        return f"{type(self).__name__}({fields})"
+
+    __str__ = __repr__
+
 
 class ObservedModel(BaseModel):
     """Base of every ``...Observed`` model: what a provider read. Aspects not read are ``None``."""
@@ -118,6 +125,8 @@ class Aspect:
         aws_default: what real AWS gives a new resource; the in-memory fake starts with it.
         check_write: in-memory only: ``(current, new) -> error message or None`` for writes
             that real AWS rejects.
+        in_existence: the existence read already returns this aspect (under its name), as
+            IAM GetRole returns a role's description and trust policy: no separate read call.
     """
 
     name: str
@@ -130,6 +139,7 @@ class Aspect:
     settled_on_create: Json | Missing = MISSING
     aws_default: Json = None
     check_write: Callable[[Json, Json], str | None] | None = None
+    in_existence: bool = False
 
     @property
     def field_name(self) -> str:

@@ -190,7 +190,8 @@ class InMemoryProvider(Provider):
             return None
         if record.account_id != self.world.account_id:
             raise self._denied(ref, "read_existence", None)
-        return copy.deepcopy(record.attributes)
+        carried = {a.name: record.aspects.get(a.name) for a in kind_spec(ref.kind).aspects if a.in_existence}
+        return copy.deepcopy({**record.attributes, **carried})
 
     def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
         """One aspect's current value."""

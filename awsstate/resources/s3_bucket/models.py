@@ -92,10 +92,6 @@ class S3BucketDesired(DesiredModel):
     encryption: BucketEncryption | None = None
     """Default encryption for new objects. AWS always encrypts: there is no "none"."""
 
-    def __repr__(self) -> str:
-        managed = ", ".join(f"{k}={v!r}" for k, v in self if v is not None and k != "name")
-        return f"S3BucketDesired(name={self.name!r}{', ' + managed if managed else ''})"
-
 
 class S3BucketObserved(ObservedModel):
     """An S3 bucket as read. Aspects that were not read are ``None``."""

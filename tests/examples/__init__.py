@@ -1,0 +1,58 @@
+"""Shared examples: one entry per registered resource kind.
+
+Every suite that runs "for every kind" (contract, acceptance, call budgets, fault injection,
+fuzzing, benchmarks) iterates :data:`EXAMPLES`. A guard test fails when a registered kind has no
+entry here, so a new kind is enrolled in all of them by adding one module and one line below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from awsstate.canonical import Json
+from awsstate.manager import Manager
+from awsstate.spec import DesiredModel
+
+BotoClients = Callable[[str, str | None], Any]
+"""``(service, region) -> plain boto3 client`` aimed at the backend under test."""
+
+
+@dataclass(frozen=True)
+class KindExamples:
+    """Desired states and out-of-band changes for one kind.
+
+    Attributes:
+        kind: the registered kind name.
+        manager: the kind's manager class.
+        name: ``token -> valid unique resource name`` (tokens are short lowercase strings).
+        minimal / full / update: ``(name, region) -> desired``. ``full`` sets every aspect;
+            ``update`` differs from ``full`` in at least one aspect (listed in ``update_aspects``).
+        update_aspects: the aspects a plan from ``full`` to ``update`` changes.
+        drift: aspect -> canonical value, applied out-of-band to a resource converged to ``full``
+            (with ``World.set_aspect`` on the in-memory provider).
+        drift_boto3: makes the same drift with plain boto3 calls (for AWS, moto and moto server).
+        setup: optional ``(clients, name, region) -> None`` run before the scenario on AWS/moto
+            (to create things the example refers to); ``setup_memory`` the same for in-memory.
+    """
+
+    kind: str
+    manager: type[Manager[Any, Any]]
+    name: Callable[[str], str]
+    minimal: Callable[[str, str], DesiredModel]
+    full: Callable[[str, str], DesiredModel]
+    update: Callable[[str, str], DesiredModel]
+    update_aspects: frozenset[str]
+    drift: Mapping[str, Json]
+    drift_boto3: Callable[[BotoClients, str, str], None]
+
+
+def _table() -> dict[str, KindExamples]:
+    from tests.examples.s3_bucket import S3_BUCKET_EXAMPLES
+
+    entries = [S3_BUCKET_EXAMPLES]
+    return {e.kind: e for e in entries}
+
+
+EXAMPLES: dict[str, KindExamples] = _table()
