@@ -167,6 +167,9 @@ class Manager(Generic[D, O]):
         """What :meth:`apply` would change. Reads only the aspects ``desired`` manages; never writes."""
         started = time.perf_counter()
         self._check_desired(desired)
+        if desired.state == "absent":
+            force = getattr(desired, "force_destroy", None) is True
+            return self.plan_delete(desired.name, self.spec.region_of(desired), force_destroy=force)
         ref = self.spec.ref(desired, self.provider.default_region)
         observation, ref = self._observe(ref, self.spec.managed(desired))
         actions = diff(self.spec, desired, observation, ref.region)
@@ -178,7 +181,7 @@ class Manager(Generic[D, O]):
         return plan
 
     def plan_delete(self, name: str, region: str | None = None, *, force_destroy: bool = False) -> Plan:
-        """A plan that deletes the resource (empty when it does not exist)."""
+        """A plan that deletes the resource (empty when it does not exist). Reads existence only."""
         ref = self._ref_for(name, region)
         observation, ref = self._observe(ref, ())
         actions: tuple[Action, ...] = ()

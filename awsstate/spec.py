@@ -68,10 +68,15 @@ class DesiredModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
     name: str
+    state: Literal["present", "absent"] = "present"
+    """``present``: converge to this model. ``absent``: delete the resource if it exists (the only
+    way, with ``manager.delete``, that awsstate ever deletes anything)."""
 
     def __repr__(self) -> str:
         # Only what is managed: unset fields are noise, and None means "leave alone" anyway.
-        fields = ", ".join(f"{key}={value!r}" for key, value in self if value is not None)
+        fields = ", ".join(
+            f"{key}={value!r}" for key, value in self if value is not None and (key, value) != ("state", "present")
+        )
         return f"{type(self).__name__}({fields})"
 
     __str__ = __repr__
@@ -222,7 +227,9 @@ class KindSpec:
             raise KeyError(f"{self.kind} has no aspect {name!r}; aspects: {', '.join(self._by_name)}") from None
 
     def managed(self, desired: DesiredModel) -> tuple[Aspect, ...]:
-        """The aspects the desired model manages, in apply order."""
+        """The aspects the desired model manages, in apply order (none when it is ``absent``)."""
+        if desired.state == "absent":
+            return ()
         return tuple(a for a in self.aspects if a.is_managed(desired))
 
     def region_of(self, desired: DesiredModel) -> str | None:
