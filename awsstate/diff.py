@@ -76,14 +76,17 @@ def _aspect_writes(spec: KindSpec, desired: DesiredModel, region: str | None, mo
         after = aspect.after(desired, start)
         if not isinstance(settled, Missing) and aspect.equal(start, after):
             continue  # every backend gives a new resource this value already
-        actions.append(_update(spec.kind, desired.name, region, aspect.name, None, after))
+        actions.append(_update(spec.kind, desired.name, region, aspect.name, None, after, new=True))
     return actions
 
 
-def _update(kind: str, name: str, region: str | None, aspect: str, before: Json, after: Json) -> Action:
+def _update(
+    kind: str, name: str, region: str | None, aspect: str, before: Json, after: Json, *, new: bool = False
+) -> Action:
+    change = f"set {render_value(after)}" if new else describe_change(before, after)
     return Action(
         type="update", kind=kind, name=name, region=region, aspect=aspect, before=before, after=after,
-        details=f"{kind} {name}: {aspect}: {describe_change(before, after)}",
+        details=f"{kind} {name}: {aspect}: {change}",
     )
 
 

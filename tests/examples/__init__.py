@@ -8,7 +8,7 @@ entry here, so a new kind is enrolled in all of them by adding one module and on
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from awsstate.canonical import Json
@@ -33,8 +33,8 @@ class KindExamples:
         drift: aspect -> canonical value, applied out-of-band to a resource converged to ``full``
             (with ``World.set_aspect`` on the in-memory provider).
         drift_boto3: makes the same drift with plain boto3 calls (for AWS, moto and moto server).
-        setup: optional ``(clients, name, region) -> None`` run before the scenario on AWS/moto
-            (to create things the example refers to); ``setup_memory`` the same for in-memory.
+        xfail_moto: contract/acceptance case name -> reason, for a known moto deviation
+            (the case is then a strict expected failure on moto backends, never a skip).
     """
 
     kind: str
@@ -46,6 +46,7 @@ class KindExamples:
     update_aspects: frozenset[str]
     drift: Mapping[str, Json]
     drift_boto3: Callable[[BotoClients, str, str], None]
+    xfail_moto: Mapping[str, str] = field(default_factory=dict)
 
 
 def _table() -> dict[str, KindExamples]:

@@ -1,0 +1,41 @@
+# awsstate: `make demo` and `make test` work on a fresh machine with Python 3.11 and make.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PYTEST := $(PY) -m pytest -p no:cacheprovider
+
+.PHONY: install demo test test-unit test-integration test-acceptance accept-s3 lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)  ## create the virtualenv and install awsstate with its dev extras
+
+demo: $(STAMP)  ## plan -> apply -> no-op -> drift -> converge on a local moto server (no AWS account)
+	$(PY) examples/demo.py
+
+test: $(STAMP)  ## all three levels: unit, integration (moto in-process), acceptance (moto server over HTTP)
+	$(PYTEST) tests
+
+test-unit: $(STAMP)
+	$(PYTEST) tests/unit
+
+test-integration: $(STAMP)
+	$(PYTEST) tests/integration
+
+test-acceptance: $(STAMP)  ## real AWS too when AWSSTATE_TEST_REGION and credentials are set
+	$(PYTEST) tests/acceptance
+
+accept-s3: $(STAMP)  ## the S3 bucket acceptance scenarios only
+	$(PYTEST) tests/acceptance -k s3_bucket
+
+lint: $(STAMP)  ## ruff and mypy --strict
+	$(PY) -m ruff check awsstate tests examples
+	$(PY) -m mypy awsstate
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

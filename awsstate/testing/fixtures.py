@@ -1,0 +1,33 @@
+"""pytest fixtures for users' tests: ``pytest_plugins = ["awsstate.testing.fixtures"]``."""
+
+from __future__ import annotations
+
+import pytest
+
+from awsstate.providers.memory import InMemoryProvider, World
+from awsstate.providers.recording import RecordingProvider
+from awsstate.testing.clock import FakeClock
+
+__all__ = ["awsstate_clock", "awsstate_provider", "awsstate_world"]
+
+
+@pytest.fixture
+def awsstate_world() -> World:
+    """A fresh, empty fake AWS world (account ``123456789012``)."""
+    return World()
+
+
+@pytest.fixture
+def awsstate_provider(awsstate_world: World) -> RecordingProvider:
+    """An in-memory provider on ``awsstate_world``, wrapped in a recorder.
+
+    The fake AWS is the ``awsstate_world`` fixture (also ``awsstate_provider.inner.world``);
+    ``.calls`` / ``.reads`` / ``.writes`` are the recorded calls.
+    """
+    return RecordingProvider(InMemoryProvider(awsstate_world))
+
+
+@pytest.fixture
+def awsstate_clock() -> FakeClock:
+    """A fake clock for managers: ``Manager(provider, clock=awsstate_clock)``."""
+    return FakeClock()
