@@ -34,6 +34,9 @@ from awsstate.providers import Call, InMemoryProvider, Provider, RecordingProvid
 from awsstate.registry import kind_spec, kinds, manager_class
 from awsstate.resources import (
     BucketEncryption,
+    IamPolicyDesired,
+    IamPolicyManager,
+    IamPolicyObserved,
     PublicAccessBlock,
     S3BucketDesired,
     S3BucketManager,
@@ -53,6 +56,9 @@ __all__ = [
     "Call",
     "Clock",
     "ConvergenceError",
+    "IamPolicyDesired",
+    "IamPolicyManager",
+    "IamPolicyObserved",
     "InMemoryProvider",
     "InvalidRequestError",
     "Manager",

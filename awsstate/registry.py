@@ -23,10 +23,12 @@ __all__ = ["kind_spec", "kinds", "manager_class"]
 def _table() -> dict[str, tuple[KindSpec, type[Manager[Any, Any]]]]:
     # Imported here, not at module level: resources import the engine, which imports providers,
     # and providers look kinds up here; a lazy table keeps that cycle-free.
+    from awsstate.resources.iam_policy import IAM_POLICY, IamPolicyManager
     from awsstate.resources.s3_bucket import S3_BUCKET, S3BucketManager
 
     entries: list[tuple[KindSpec, type[Manager[Any, Any]]]] = [
         (S3_BUCKET, S3BucketManager),
+        (IAM_POLICY, IamPolicyManager),
     ]
     return {spec.kind: (spec, manager) for spec, manager in entries}
 

@@ -29,6 +29,7 @@ __all__ = [
     "DesiredModel",
     "KindSpec",
     "ObservedModel",
+    "Reference",
     "ResourceRef",
     "Scope",
 ]
@@ -112,6 +113,19 @@ def _as_json(value: Any) -> Json:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """An aspect whose value holds ARNs of other resources (an IAM role's attached policy ARNs).
+
+    The in-memory fake follows AWS with it: a write naming an ARN that no resource of ``kind``
+    has is refused (AWS's ``NoSuchEntity``), and, with ``blocks_delete``, a resource still
+    referenced cannot be deleted (AWS's ``DeleteConflict``). Values may be a string or a list.
+    """
+
+    kind: str
+    blocks_delete: bool = True
+
+
+@dataclass(frozen=True)
 class Aspect:
     """One independently read and written piece of a resource's configuration.
 
@@ -132,6 +146,7 @@ class Aspect:
             that real AWS rejects.
         in_existence: the existence read already returns this aspect (under its name), as
             IAM GetRole returns a role's description and trust policy: no separate read call.
+        references: the aspect holds ARNs of other resources (see :class:`Reference`).
     """
 
     name: str
@@ -145,6 +160,7 @@ class Aspect:
     aws_default: Json = None
     check_write: Callable[[Json, Json], str | None] | None = None
     in_existence: bool = False
+    references: Reference | None = None
 
     @property
     def field_name(self) -> str:
@@ -203,6 +219,9 @@ class KindSpec:
         attributes: ``(name, region, account_id) -> computed attributes`` such as the ARN,
             returned by the existence read of the in-memory fake.
         describe: one line for humans (``"S3 bucket"``).
+        create_attributes: optional ``attributes -> computed attributes`` for attributes that
+            depend on create parameters (an IAM ARN contains the path); the in-memory fake calls
+            it after a create with the new resource's attributes.
     """
 
     kind: str
@@ -214,6 +233,7 @@ class KindSpec:
     create_only: tuple[CreateOnly, ...] = ()
     scope: Scope = "region"
     regional: bool = True
+    create_attributes: Callable[[Mapping[str, Json]], dict[str, Json]] | None = None
     _by_name: dict[str, Aspect] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -215,9 +215,12 @@ class InMemoryProvider(Provider):
             aspects = {a.name: copy.deepcopy(a.aws_default) for a in spec.aspects}
             for key, value in params.items():
                 if key in aspects:
+                    self._check_references(spec, ref, key, value, "create")
                     aspects[key] = copy.deepcopy(value)
                 else:
                     attributes[key] = copy.deepcopy(value)
+            if spec.create_attributes is not None:
+                attributes.update(spec.create_attributes(attributes))
             self.world.add(Record(kind=ref.kind, name=ref.name, region=region,
                                   account_id=self.world.account_id, attributes=attributes, aspects=aspects))
         return Receipt()
@@ -227,6 +230,7 @@ class InMemoryProvider(Provider):
         declared = kind_spec(ref.kind).aspect(aspect)
         with self.world.lock:
             record = self._own(ref, "write_aspect", aspect)
+            self._check_references(kind_spec(ref.kind), ref, aspect, value, "write_aspect")
             if declared.check_write is not None:
                 problem = declared.check_write(record.aspects.get(aspect), value)
                 if problem:
@@ -245,8 +249,49 @@ class InMemoryProvider(Provider):
                     operation="delete", code="BucketNotEmpty",
                     hint="Empty it first, or set force_destroy=True to delete every object with it.",
                 )
+            self._check_unreferenced(ref, record)
             self.world.remove(record)
         return Receipt()
+
+    def _check_references(self, spec: KindSpec, ref: ResourceRef, aspect: str, value: Json, operation: str) -> None:
+        # Real AWS refuses to point at something that does not exist (IAM: NoSuchEntity).
+        reference = spec.aspect(aspect).references
+        if reference is None:
+            return
+        known = {r.attributes.get("arn") for r in self.world.records(reference.kind)}
+        for arn in _arns(value):
+            if arn not in known:
+                raise InvalidRequestError(
+                    f"{arn} does not exist", kind=ref.kind, name=ref.name, aspect=aspect, operation=operation,
+                    code="NoSuchEntity",
+                    hint=f"Create the {reference.kind} first, or correct the ARN in {aspect}.",
+                )
+
+    def _check_unreferenced(self, ref: ResourceRef, record: Record) -> None:
+        # Real AWS refuses to delete what is still in use (IAM: DeleteConflict on an attached policy).
+        arn = record.attributes.get("arn")
+        users = []
+        for other in self.world.records():
+            for aspect in kind_spec(other.kind).aspects:
+                reference = aspect.references
+                if (reference is not None and reference.kind == ref.kind and reference.blocks_delete
+                        and arn in _arns(other.aspects.get(aspect.name))):
+                    users.append((other, aspect.name))
+        if users:
+            named = ", ".join(f"{other.kind} {other.name!r} ({aspect})" for other, aspect in users)
+            raise InvalidRequestError(
+                f"still in use by {named}", kind=ref.kind, name=ref.name, operation="delete", code="DeleteConflict",
+                hint=f"Remove {arn} from {', '.join(sorted({aspect for _, aspect in users}))} of those resources "
+                     "(apply them), then delete this one.",
+            )
+
+
+def _arns(value: Json) -> list[str]:
+    if isinstance(value, str) and value:
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    return []
 
 
 def existing_ref(record: Record) -> ResourceRef:

@@ -1,5 +1,6 @@
 """Resource kinds: each has a Desired model, an Observed model, a kind declaration and a Manager."""
 
+from awsstate.resources.iam_policy import IAM_POLICY, IamPolicyDesired, IamPolicyManager, IamPolicyObserved
 from awsstate.resources.s3_bucket import (
     S3_BUCKET,
     BucketEncryption,
@@ -11,9 +12,13 @@ from awsstate.resources.s3_bucket import (
 from awsstate.resources.validation import KNOWN_REGIONS, register_region
 
 __all__ = [
+    "IAM_POLICY",
     "KNOWN_REGIONS",
     "S3_BUCKET",
     "BucketEncryption",
+    "IamPolicyDesired",
+    "IamPolicyManager",
+    "IamPolicyObserved",
     "PublicAccessBlock",
     "S3BucketDesired",
     "S3BucketManager",

@@ -50,9 +50,10 @@ class KindExamples:
 
 
 def _table() -> dict[str, KindExamples]:
+    from tests.examples.iam_policy import IAM_POLICY_EXAMPLES
     from tests.examples.s3_bucket import S3_BUCKET_EXAMPLES
 
-    entries = [S3_BUCKET_EXAMPLES]
+    entries = [S3_BUCKET_EXAMPLES, IAM_POLICY_EXAMPLES]
     return {e.kind: e for e in entries}
 
 

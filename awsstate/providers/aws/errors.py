@@ -49,6 +49,7 @@ _NOT_SUPPORTED = {"500", "NotImplemented", "MethodNotAllowed"}
 _INVALID = {
     "IllegalLocationConstraintException", "ValidationError", "ValidationException", "BucketNotEmpty",
     "OperationAborted", "LimitExceeded", "LimitExceededException", "MalformedPolicy", "MalformedXML",
+    "DeleteConflict",
 }
 
 # IAM action names that differ from "<service>:<Operation>".

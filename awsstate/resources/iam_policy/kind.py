@@ -1,0 +1,109 @@
+"""The IAM managed policy kind: its aspects, their semantics, and its manager.
+
+IAM is global (no region) and names are unique per account. Canonical values (what providers
+return and plans show):
+
+* existence attributes: ``arn``, ``path`` and ``description`` (both fixed at creation);
+* ``document``: the default version's document, parsed (compared with
+  :func:`awsstate.canonical.canonical_policy`, so AWS's rewrites cause no diff);
+* ``tags``: ``{"key": "value"}`` (carried by the existence read: GetPolicy returns them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from awsstate.canonical import Json, canonical_policy, canonical_tags, merged_tags
+from awsstate.errors import AwsStateError
+from awsstate.manager import Manager
+from awsstate.plan import Plan
+from awsstate.resources.iam_naming import iam_arn
+from awsstate.resources.iam_policy.models import IamPolicyDesired, IamPolicyObserved
+from awsstate.spec import Aspect, CreateOnly, KindSpec
+
+__all__ = ["IAM_POLICY", "IamPolicyManager"]
+
+
+def tags_after(desired: IamPolicyDesired, observed: Json) -> Json:
+    """The full tag set after apply: the desired tags (``aws:`` tags, if any, are kept)."""
+    current = observed if isinstance(observed, dict) else {}
+    tags = getattr(desired, "tags", None) or {}
+    return dict(merged_tags({k: str(v) for k, v in current.items()}, tags, purge=True))
+
+
+def tags_normal(value: Json) -> object:
+    """Tags compared as AWS stores them; no tags and ``{}`` are the same."""
+    return canonical_tags(value) if isinstance(value, dict) else {}
+
+
+def policy_normal(value: Json) -> object:
+    """Policies compared by meaning (see :func:`awsstate.canonical.canonical_policy`)."""
+    return canonical_policy(value) if isinstance(value, dict | str) else None
+
+
+def _description_value(value: str) -> Json:
+    return value or None  # "" and "no description" are the same to AWS
+
+
+def _attributes(name: str, region: str | None, account_id: str) -> dict[str, Json]:
+    return {"arn": iam_arn("aws", account_id, "policy", "/", name), "path": "/", "description": None}
+
+
+def _create_attributes(attributes: Mapping[str, Json]) -> dict[str, Json]:
+    # The ARN contains the path, which is only known from the create parameters.
+    arn = str(attributes["arn"])
+    prefix = arn[: arn.index(":policy/") + len(":policy")]
+    name = arn.rsplit("/", 1)[1]
+    return {"arn": f"{prefix}{attributes.get('path') or '/'}{name}"}
+
+
+IAM_POLICY = KindSpec(
+    kind="iam_policy",
+    describe="IAM managed policy",
+    desired_model=IamPolicyDesired,
+    observed_model=IamPolicyObserved,
+    scope="account",
+    regional=False,
+    attributes=_attributes,
+    create_attributes=_create_attributes,
+    create_only=(
+        CreateOnly(field="path", doc="The policy's path (part of its ARN)."),
+        CreateOnly(field="description", doc="The policy's description (CreatePolicy only).",
+                   to_value=_description_value),
+    ),
+    aspects=(
+        Aspect(
+            name="document", doc="The default version's policy document.",
+            normalize=policy_normal, on_create=True,
+        ),
+        Aspect(
+            name="tags", doc="Tags (full set).", target=tags_after, normalize=tags_normal,
+            on_create=True, in_existence=True, settled_on_create={}, aws_default={},
+        ),
+    ),
+)
+
+
+class IamPolicyManager(Manager[IamPolicyDesired, IamPolicyObserved]):
+    """Plans and applies :class:`IamPolicyDesired` state (customer managed policies).
+
+    >>> from awsstate import InMemoryProvider
+    >>> manager = IamPolicyManager(provider=InMemoryProvider())
+    >>> document = {"Version": "2012-10-17",
+    ...             "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    >>> manager.apply(IamPolicyDesired(name="doc-policy", document=document)).changed
+    True
+    >>> manager.plan(IamPolicyDesired(name="doc-policy", document=document)).changed
+    False
+    """
+
+    spec = IAM_POLICY
+
+    def plan(self, desired: IamPolicyDesired) -> Plan:
+        """See :meth:`Manager.plan`; a policy can only be created with a ``document``."""
+        plan = super().plan(desired)
+        if desired.document is None and any(a.type in ("create", "replace") for a in plan.actions):
+            raise AwsStateError(
+                f"iam_policy {desired.name!r}: document is required to create the policy (it does not exist yet)"
+            )
+        return plan
