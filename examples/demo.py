@@ -19,7 +19,8 @@ from awsstate.testing import MotoServer
 
 def _calls(recorder: RecordingProvider, server: MotoServer) -> None:
     reads, writes = len(recorder.reads), len(recorder.writes)
-    print(f"    provider calls: {reads} read(s), {writes} write(s); HTTP requests at the server: {len(server.requests())}")
+    requests = len(server.requests())
+    print(f"    provider calls: {reads} read(s), {writes} write(s); HTTP requests at the server: {requests}")
     for call in recorder.calls:
         print(f"      {call}")
     recorder.clear()
