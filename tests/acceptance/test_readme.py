@@ -35,6 +35,6 @@ def test_readme_quickstart_runs_against_a_moto_server(
     out = capsys.readouterr().out
     assert "create s3_bucket example-bucket-name: create in ca-central-1" in out
     result = namespace["result"]
-    assert getattr(result, "changed") is True
+    assert result.changed is True
     # The bucket really exists on the server, in the right region.
     assert any(r.startswith("PUT /example-bucket-name") for r in moto_server.requests())

@@ -8,7 +8,6 @@ import pytest
 from structlog.testing import capture_logs
 
 from awsstate import (
-    AccessDeniedError,
     ConvergenceError,
     InMemoryProvider,
     InvalidRequestError,
