@@ -14,6 +14,7 @@ from awsstate.errors import UnknownKindError
 from awsstate.providers.aws.handler import AwsHandler, perform_call
 from awsstate.providers.aws.iam_policy import IamPolicyHandler
 from awsstate.providers.aws.s3_bucket import S3BucketHandler
+from awsstate.providers.aws.sqs_queue import SqsQueueHandler
 from awsstate.providers.base import Existence, Provider, Receipt
 from awsstate.spec import ResourceRef
 
@@ -21,6 +22,7 @@ __all__ = ["HANDLERS", "AwsProvider"]
 
 HANDLERS: dict[str, type[AwsHandler]] = {
     "s3_bucket": S3BucketHandler,
+    "sqs_queue": SqsQueueHandler,
     "iam_policy": IamPolicyHandler,
 }
 """The AWS handler of each kind: the one table where a kind's boto3 code is registered."""

@@ -1,0 +1,261 @@
+"""The SQS queue's user-facing models: what you want (Desired) and what is there (Observed)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from awsstate.canonical import parse_policy, validate_policy
+from awsstate.resources.sqs_queue.naming import (
+    FIFO_SUFFIX,
+    parse_arn,
+    validate_kms_key_id,
+    validate_queue_arn,
+    validate_queue_name,
+)
+from awsstate.resources.validation import Region, Tags
+from awsstate.spec import DesiredModel, ObservedModel
+
+__all__ = [
+    "DEFAULT_KMS_DATA_KEY_REUSE_SECONDS",
+    "KmsKeyId",
+    "QueueArn",
+    "QueueEncryption",
+    "QueueName",
+    "RedriveAllowPolicy",
+    "RedrivePolicy",
+    "ResourcePolicy",
+    "SqsQueueDesired",
+    "SqsQueueObserved",
+]
+
+DEFAULT_KMS_DATA_KEY_REUSE_SECONDS = 300
+"""What AWS uses when a KMS-encrypted queue names no data key reuse period."""
+
+QueueName = Annotated[str, AfterValidator(validate_queue_name)]
+"""A queue name AWS accepts: 1-80 characters of ``[A-Za-z0-9_-]``, plus ``.fifo`` for FIFO queues."""
+
+QueueArn = Annotated[str, AfterValidator(validate_queue_arn)]
+"""A well-formed SQS queue ARN."""
+
+KmsKeyId = Annotated[str, AfterValidator(validate_kms_key_id)]
+"""A KMS key id, ``mrk-`` id, ``alias/<name>``, or key or alias ARN."""
+
+
+def _policy_text(value: object) -> object:
+    # Policies may be given as JSON text (as the AWS console shows them); blank text means none.
+    if isinstance(value, str):
+        return parse_policy(value) if value.strip() else {}
+    return value
+
+
+def _resource_policy(value: dict[str, Any]) -> dict[str, Any]:
+    if not value:
+        return {}
+    validate_policy(value, require_principal=True)
+    return value
+
+
+ResourcePolicy = Annotated[dict[str, Any], BeforeValidator(_policy_text), AfterValidator(_resource_policy)]
+"""A resource policy as a mapping or JSON text; every statement needs a Principal. ``{}``: none."""
+
+
+class RedrivePolicy(BaseModel):
+    """Where messages go after too many failed receives: the dead-letter queue and the threshold."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    dead_letter_target_arn: QueueArn
+    """The dead-letter queue's ARN. It must exist, in the same account and region, and be FIFO
+    exactly when this queue is."""
+    max_receive_count: int = Field(default=10, ge=1, le=1000)
+    """Receives before a message moves to the dead-letter queue (1-1000; AWS's default is 10)."""
+
+
+class RedriveAllowPolicy(BaseModel):
+    """Which source queues may use this queue as their dead-letter queue."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    permission: Literal["allowAll", "denyAll", "byQueue"] = "allowAll"
+    """``allowAll`` (AWS's default: any queue in the account), ``denyAll``, or ``byQueue``."""
+    source_queue_arns: tuple[QueueArn, ...] = ()
+    """With ``byQueue``: the 1-10 queues allowed (order does not matter); empty otherwise."""
+
+    @model_validator(mode="after")
+    def _sources_match_permission(self) -> RedriveAllowPolicy:
+        if self.permission == "byQueue" and not 1 <= len(self.source_queue_arns) <= 10:
+            raise ValueError("permission 'byQueue' needs 1 to 10 source_queue_arns")
+        if self.permission != "byQueue" and self.source_queue_arns:
+            raise ValueError(f"source_queue_arns are only allowed with permission 'byQueue', not {self.permission!r}")
+        return self
+
+
+class QueueEncryption(BaseModel):
+    """Server-side encryption: SQS-managed keys (AWS's default for new queues), a KMS key, or none."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mode: Literal["sqs", "kms", "none"] = "sqs"
+    """``sqs``: SSE-SQS (SQS-owned keys). ``kms``: SSE-KMS with ``kms_master_key_id``. ``none``: unencrypted."""
+    kms_master_key_id: KmsKeyId | None = None
+    """With ``kms``: the key (id, alias or ARN; ``alias/aws/sqs`` is the AWS-managed key)."""
+    kms_data_key_reuse_period_seconds: int | None = Field(default=None, ge=60, le=86400)
+    """With ``kms``: how long SQS reuses a data key (60-86400 s; AWS's default is 300)."""
+
+    @model_validator(mode="after")
+    def _kms_fields_need_kms(self) -> QueueEncryption:
+        if self.mode == "kms" and self.kms_master_key_id is None:
+            raise ValueError("mode 'kms' needs kms_master_key_id (use 'alias/aws/sqs' for the AWS-managed key)")
+        if self.mode != "kms" and (self.kms_master_key_id is not None
+                                   or self.kms_data_key_reuse_period_seconds is not None):
+            raise ValueError(f"kms_master_key_id and kms_data_key_reuse_period_seconds need mode 'kms', "
+                             f"not {self.mode!r}")
+        return self
+
+    @classmethod
+    def sqs_managed(cls) -> QueueEncryption:
+        """SSE-SQS: what AWS gives every new queue."""
+        return cls(mode="sqs")
+
+    @classmethod
+    def kms(cls, kms_master_key_id: str, *, data_key_reuse_period_seconds: int | None = None) -> QueueEncryption:
+        """SSE-KMS with the given key."""
+        return cls(mode="kms", kms_master_key_id=kms_master_key_id,
+                   kms_data_key_reuse_period_seconds=data_key_reuse_period_seconds)
+
+    @classmethod
+    def disabled(cls) -> QueueEncryption:
+        """No server-side encryption."""
+        return cls(mode="none")
+
+
+class SqsQueueDesired(DesiredModel):
+    """An SQS queue as you want it. Every field but ``name`` is optional.
+
+    A field left unset (``None``) is unmanaged: awsstate never reads or changes it. Every setting
+    is passed in the CreateQueue call, so creating a queue is one request.
+    """
+
+    name: QueueName
+    """The queue name, unique per account and region. A FIFO queue's name ends in ``.fifo``."""
+    region: Region | None = None
+    """Where the queue lives; unset: the provider's default region. A queue of the same name in
+    another region is another queue."""
+    fifo: bool | None = None
+    """Whether this is a FIFO queue. Fixed at creation (a change is planned as a replace), and AWS
+    ties it to the name: ``True`` exactly when the name ends in ``.fifo``. Unset: follows the name."""
+    visibility_timeout_seconds: int | None = Field(default=None, ge=0, le=43200)
+    """How long a received message stays hidden from other consumers (0-43200 s; AWS: 30)."""
+    message_retention_seconds: int | None = Field(default=None, ge=60, le=1209600)
+    """How long messages are kept (60-1209600 s, 1 minute to 14 days; AWS: 345600, 4 days)."""
+    delay_seconds: int | None = Field(default=None, ge=0, le=900)
+    """Delivery delay of every new message (0-900 s; AWS: 0)."""
+    max_message_size: int | None = Field(default=None, ge=1024, le=1048576)
+    """Largest message accepted, in bytes (1024-1048576, 1 KiB to 1 MiB; AWS: 1048576)."""
+    receive_wait_time_seconds: int | None = Field(default=None, ge=0, le=20)
+    """Long-polling wait of ReceiveMessage (0-20 s; AWS: 0)."""
+    content_based_deduplication: bool | None = None
+    """FIFO only: deduplicate by a SHA-256 of the body when no deduplication id is sent."""
+    redrive_policy: RedrivePolicy | Literal[False] | None = None
+    """The dead-letter queue and threshold; ``False``: ensure none."""
+    redrive_allow_policy: RedriveAllowPolicy | None = None
+    """Which queues may use this one as dead-letter queue (no policy is the same as ``allowAll``)."""
+    encryption: QueueEncryption | None = None
+    """Server-side encryption. Adding, changing or removing a KMS key is an update."""
+    policy: ResourcePolicy | None = None
+    """The queue's access policy (a mapping or JSON text), compared semantically; ``{}``: none."""
+    tags: Tags | None = None
+    """The complete set of tags: tags not listed are removed; ``{}`` removes all."""
+
+    @property
+    def is_fifo(self) -> bool:
+        """Whether the queue is (to be) FIFO: its name ends in ``.fifo``."""
+        return self.name.endswith(FIFO_SUFFIX)
+
+    @field_validator("fifo")
+    @classmethod
+    def _fifo_matches_name(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        name = info.data.get("name")
+        if value is None or name is None:
+            return value
+        if value and not name.endswith(FIFO_SUFFIX):
+            raise ValueError(f"a FIFO queue's name must end in '.fifo' (got {name!r})")
+        if not value and name.endswith(FIFO_SUFFIX):
+            raise ValueError(f"a name ending in '.fifo' makes a FIFO queue; set fifo=True or rename {name!r}")
+        return value
+
+    @field_validator("content_based_deduplication")
+    @classmethod
+    def _deduplication_needs_fifo(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        name = info.data.get("name")
+        if value is not None and name is not None and not name.endswith(FIFO_SUFFIX):
+            raise ValueError("only FIFO queues (names ending in '.fifo') have content-based deduplication")
+        return value
+
+    @field_validator("redrive_policy")
+    @classmethod
+    def _dead_letter_queue_matches(cls, value: RedrivePolicy | bool | None,
+                                   info: ValidationInfo) -> RedrivePolicy | bool | None:
+        name = info.data.get("name")
+        if not isinstance(value, RedrivePolicy) or name is None:
+            return value
+        target = parse_arn(value.dead_letter_target_arn)
+        assert target is not None  # QueueArn validated it
+        fifo = name.endswith(FIFO_SUFFIX)
+        if target["resource"].endswith(FIFO_SUFFIX) != fifo:
+            kind = "FIFO" if fifo else "standard"
+            raise ValueError(f"dead_letter_target_arn: a {kind} queue needs a {kind} dead-letter queue, "
+                             f"got {target['resource']!r}")
+        region = info.data.get("region")
+        if region is not None and target["region"] != region:
+            raise ValueError(f"dead_letter_target_arn: the dead-letter queue must be in the queue's region "
+                             f"{region}, not {target['region']}")
+        return value
+
+
+class SqsQueueObserved(ObservedModel):
+    """An SQS queue as read. Aspects that were not read are ``None``."""
+
+    name: str
+    """The queue name."""
+    region: str | None = None
+    """Where the queue lives."""
+    arn: str | None = None
+    """The queue's ARN."""
+    url: str | None = None
+    """The queue's URL (what the SQS API addresses it by)."""
+    fifo: bool | None = None
+    """Whether it is a FIFO queue."""
+    visibility_timeout_seconds: int | None = None
+    """Visibility timeout in seconds."""
+    message_retention_seconds: int | None = None
+    """Message retention in seconds."""
+    delay_seconds: int | None = None
+    """Delivery delay in seconds."""
+    max_message_size: int | None = None
+    """Largest message accepted, in bytes."""
+    receive_wait_time_seconds: int | None = None
+    """Long-polling wait in seconds."""
+    content_based_deduplication: bool | None = None
+    """Content-based deduplication (always ``False`` on a standard queue)."""
+    redrive_policy: RedrivePolicy | None = None
+    """The dead-letter queue and threshold (``None``: none)."""
+    redrive_allow_policy: RedriveAllowPolicy | None = None
+    """Which queues may use this one as dead-letter queue (``None``: no policy, i.e. allow all)."""
+    encryption: QueueEncryption | None = None
+    """Server-side encryption."""
+    policy: dict[str, Any] | None = None
+    """The access policy as a mapping (``None``: none)."""
+    tags: dict[str, str] | None = None
+    """All tags."""
