@@ -140,3 +140,29 @@ def test_missing_bucket_reads_as_absent_and_aspect_reads_say_not_found(aws: AwsP
     with pytest.raises(NotFoundError) as caught:
         aws.read_aspect(ref, "versioning")
     assert caught.value.operation == "GetBucketVersioning" and caught.value.code == "NoSuchBucket"
+
+
+class CountingSession(boto3.Session):
+    """A real boto3 session that notes each client it creates."""
+
+    made: list[tuple[str, str | None]]
+
+    def client(self, *args: Any, **kwargs: Any) -> Any:
+        self.made.append((args[0] if args else kwargs["service_name"], kwargs.get("region_name")))
+        return super().client(*args, **kwargs)
+
+
+def test_clients_are_created_lazily_once_per_service_and_region_with_standard_retries(moto: None) -> None:
+    session = CountingSession(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    session.made = []
+    provider = AwsProvider(session, region="us-east-1", max_attempts=3)
+    assert session.made == [], "constructing a provider creates no client"
+    manager = S3BucketManager(provider=provider)
+    desired = S3BucketDesired(name="lazy-bucket", region="eu-west-1", versioning=True)
+    manager.apply(desired)
+    manager.plan(desired)
+    manager.plan(desired)
+    assert session.made == [("s3", "eu-west-1")]
+    client = provider.client("s3", "eu-west-1")
+    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 3}
+    assert session.made == [("s3", "eu-west-1")]

@@ -13,6 +13,7 @@ from awsstate.canonical import Json
 from awsstate.errors import UnknownKindError
 from awsstate.providers.aws.handler import AwsHandler, perform_call
 from awsstate.providers.aws.iam_policy import IamPolicyHandler
+from awsstate.providers.aws.iam_role import IamRoleHandler
 from awsstate.providers.aws.s3_bucket import S3BucketHandler
 from awsstate.providers.aws.sqs_queue import SqsQueueHandler
 from awsstate.providers.base import Existence, Provider, Receipt
@@ -24,6 +25,7 @@ HANDLERS: dict[str, type[AwsHandler]] = {
     "s3_bucket": S3BucketHandler,
     "sqs_queue": SqsQueueHandler,
     "iam_policy": IamPolicyHandler,
+    "iam_role": IamRoleHandler,
 }
 """The AWS handler of each kind: the one table where a kind's boto3 code is registered."""
 
@@ -66,7 +68,8 @@ class AwsProvider(Provider):
         self.endpoint_url = endpoint_url
         self.max_attempts = max_attempts
         self._config = Config(
-            retries={"mode": "standard", "max_attempts": max_attempts},
+            # total_max_attempts counts the first try too (botocore's max_attempts counts only retries).
+            retries={"mode": "standard", "total_max_attempts": max_attempts},
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
         )
