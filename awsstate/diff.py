@@ -35,6 +35,12 @@ def diff(spec: KindSpec, desired: DesiredModel, observed: Observation, region: s
         have = observed.attributes.get(setting.attribute_name)
         if have != want:
             reasons.append(f"{setting.field} is fixed at creation: {render_value(have)} -> {render_value(want)}")
+    for aspect in managed:
+        if aspect.replace_if is not None and aspect.name in observed.aspects:
+            have_value = observed.aspects[aspect.name]
+            reason = aspect.replace_if(have_value, aspect.after(desired, have_value))
+            if reason:
+                reasons.append(f"{aspect.name}: {reason}")
     if reasons:
         replace = Action(
             type="replace", kind=spec.kind, name=name, region=region,

@@ -173,6 +173,13 @@ class Manager(Generic[D, O]):
         ref = self.spec.ref(desired, self.provider.default_region)
         observation, ref = self._observe(ref, self.spec.managed(desired))
         actions = diff(self.spec, desired, observation, ref.region)
+        if getattr(desired, "force_destroy", None) is True:
+            # A replace deletes the old resource: carry force_destroy so its contents may go with it.
+            actions = tuple(
+                a.model_copy(update={"before": {**a.before, "force_destroy": True}})
+                if a.type == "replace" and isinstance(a.before, dict) else a
+                for a in actions
+            )
         plan = Plan(kind=self.spec.kind, name=desired.name, region=ref.region, observed=observation, actions=actions)
         log.info(
             "plan.computed", kind=self.spec.kind, name=desired.name, region=ref.region, changed=plan.changed,
@@ -310,7 +317,8 @@ class Manager(Generic[D, O]):
             return provider.create(ref, _params(action.after))
         if action.type == "replace":
             old = ResourceRef(ref.kind, ref.name, plan.observed.region)
-            provider.delete(old, force=False)
+            force = isinstance(action.before, dict) and action.before.get("force_destroy") is True
+            provider.delete(old, force=force)
             return self._retry_not_found(lambda: provider.create(ref, _params(action.after)), retry=True)
         if action.type == "delete":
             force = isinstance(action.after, dict) and action.after.get("force_destroy") is True

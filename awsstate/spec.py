@@ -147,6 +147,8 @@ class Aspect:
         in_existence: the existence read already returns this aspect (under its name), as
             IAM GetRole returns a role's description and trust policy: no separate read call.
         references: the aspect holds ARNs of other resources (see :class:`Reference`).
+        replace_if: optional ``(observed, after) -> reason or None``: a change AWS cannot make
+            in place (an S3 bucket's object lock cannot be turned off) is planned as a replace.
     """
 
     name: str
@@ -161,6 +163,7 @@ class Aspect:
     check_write: Callable[[Json, Json], str | None] | None = None
     in_existence: bool = False
     references: Reference | None = None
+    replace_if: Callable[[Json, Json], str | None] | None = None
 
     @property
     def field_name(self) -> str:

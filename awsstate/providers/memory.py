@@ -47,6 +47,8 @@ class Record:
     attributes: dict[str, Json]
     aspects: dict[str, Json]
     objects: dict[str, bytes] = field(default_factory=dict)
+    versions: list[tuple[str, str]] = field(default_factory=list)
+    """Noncurrent object versions and delete markers ``(key, version id)`` of a versioned bucket."""
 
 
 def _key(spec: KindSpec, name: str, region: str | None, account_id: str) -> tuple[str, ...]:
@@ -119,9 +121,23 @@ class World:
         return record
 
     def put_object(self, bucket: str, key: str, body: bytes = b"") -> None:
-        """Put an object into a bucket (to test that non-empty buckets are not deleted)."""
+        """Put an object into a bucket (to test that non-empty buckets are not deleted). In a
+        versioned bucket the object it replaces stays as a noncurrent version, as on AWS."""
         with self.lock:
-            self.require("s3_bucket", bucket).objects[key] = body
+            record = self.require("s3_bucket", bucket)
+            if key in record.objects and record.aspects.get("versioning") == "Enabled":
+                record.versions.append((key, f"v{len(record.versions) + 1}"))
+            record.objects[key] = body
+
+    def delete_object(self, bucket: str, key: str) -> None:
+        """Delete an object; in a versioned bucket this leaves its version and a delete marker."""
+        with self.lock:
+            record = self.require("s3_bucket", bucket)
+            if record.aspects.get("versioning") == "Enabled":
+                if key in record.objects:
+                    record.versions.append((key, f"v{len(record.versions) + 1}"))
+                record.versions.append((key, f"marker{len(record.versions) + 1}"))
+            record.objects.pop(key, None)
 
 
 class InMemoryProvider(Provider):
@@ -243,9 +259,10 @@ class InMemoryProvider(Provider):
         """Delete a resource; a non-empty bucket needs ``force``."""
         with self.world.lock:
             record = self._own(ref, "delete")
-            if record.objects and not force:
+            if (record.objects or record.versions) and not force:
                 raise InvalidRequestError(
-                    f"not empty ({len(record.objects)} object(s))", kind=ref.kind, name=ref.name,
+                    f"not empty ({len(record.objects)} object(s), {len(record.versions)} other version(s) "
+                    "and delete marker(s))", kind=ref.kind, name=ref.name,
                     operation="delete", code="BucketNotEmpty",
                     hint="Empty it first, or set force_destroy=True to delete every object with it.",
                 )

@@ -1,6 +1,9 @@
 """The S3 bucket resource: models, naming rules, kind declaration and manager."""
 
+from awsstate.resources.s3_bucket.access import BucketLogging, CannedAcl, ObjectLock, ObjectOwnership
+from awsstate.resources.s3_bucket.cors import CorsRule
 from awsstate.resources.s3_bucket.kind import S3_BUCKET, S3BucketManager
+from awsstate.resources.s3_bucket.lifecycle import LifecycleRule, NoncurrentTransition, Transition
 from awsstate.resources.s3_bucket.models import (
     BucketEncryption,
     BucketName,
@@ -10,15 +13,38 @@ from awsstate.resources.s3_bucket.models import (
     VersioningStatus,
 )
 from awsstate.resources.s3_bucket.naming import validate_bucket_name
+from awsstate.resources.s3_bucket.notifications import BucketNotifications, NotificationTarget
+from awsstate.resources.s3_bucket.website import (
+    BucketWebsite,
+    RedirectAll,
+    RoutingCondition,
+    RoutingRedirect,
+    RoutingRule,
+)
 
 __all__ = [
     "S3_BUCKET",
     "BucketEncryption",
+    "BucketLogging",
     "BucketName",
+    "BucketNotifications",
+    "BucketWebsite",
+    "CannedAcl",
+    "CorsRule",
+    "LifecycleRule",
+    "NoncurrentTransition",
+    "NotificationTarget",
+    "ObjectLock",
+    "ObjectOwnership",
     "PublicAccessBlock",
+    "RedirectAll",
+    "RoutingCondition",
+    "RoutingRedirect",
+    "RoutingRule",
     "S3BucketDesired",
     "S3BucketManager",
     "S3BucketObserved",
+    "Transition",
     "VersioningStatus",
     "validate_bucket_name",
 ]

@@ -6,19 +6,48 @@ Canonical aspect values (what providers return and plans show):
 * ``versioning``: ``"Enabled"``, ``"Suspended"`` or ``"Disabled"`` (never enabled);
 * ``public_access_block``: the four snake_case flags (all ``False`` when none is configured);
 * ``encryption``: ``{"algorithm", "kms_key_id", "bucket_key_enabled"}`` (SSE-S3 when none is
-  configured: AWS encrypts every bucket with SSE-S3 since January 2023).
+  configured: AWS encrypts every bucket with SSE-S3 since January 2023);
+* ``policy``, ``acl``, ``object_ownership``, ``logging``, ``object_lock``: see
+  :mod:`~awsstate.resources.s3_bucket.access`;
+* ``lifecycle_rules``, ``cors_rules``, ``website``, ``notifications``: see their modules;
+* ``transfer_acceleration``, ``requester_pays``: booleans.
+
+Aspects are applied in the order declared: the public access block before the policy and ACL
+(which it may block), ownership before the ACL (ACLs need ownership other than
+``BucketOwnerEnforced``), the policy before logging (log delivery needs the policy's grant),
+versioning before object lock (which needs versioning).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from awsstate.canonical import Json, canonical_tags, is_aws_tag, merged_tags
 from awsstate.manager import Manager
+from awsstate.resources.s3_bucket.access import (
+    BucketLogging,
+    ObjectLock,
+    logging_normal,
+    object_lock_normal,
+    object_lock_replace_reason,
+    policy_normal,
+    policy_value,
+)
+from awsstate.resources.s3_bucket.cors import cors_normal, cors_value
+from awsstate.resources.s3_bucket.lifecycle import lifecycle_after, lifecycle_normal, lifecycle_value
 from awsstate.resources.s3_bucket.models import (
     BucketEncryption,
     PublicAccessBlock,
     S3BucketDesired,
     S3BucketObserved,
 )
+from awsstate.resources.s3_bucket.notifications import (
+    BucketNotifications,
+    notifications_after,
+    notifications_normal,
+    notifications_value,
+)
+from awsstate.resources.s3_bucket.website import BucketWebsite, website_normal, website_value
 from awsstate.spec import Aspect, CreateOnly, KindSpec
 
 __all__ = ["S3_BUCKET", "S3BucketManager"]
@@ -31,8 +60,9 @@ SSE_S3: dict[str, Json] = BucketEncryption.sse_s3().model_dump()
 def _tags_after(desired: S3BucketDesired, observed: Json) -> Json:
     # The desired set is the full set of user tags; aws: tags are kept as they are (S3 refuses a
     # PutBucketTagging that drops them).
+    # With purge_tags=False the listed tags are only added or updated.
     current = observed if isinstance(observed, dict) else {}
-    return dict(merged_tags({k: str(v) for k, v in current.items()}, desired.tags or {}, purge=True))
+    return dict(merged_tags({k: str(v) for k, v in current.items()}, desired.tags or {}, purge=desired.purge_tags))
 
 
 def _tags_normal(value: Json) -> object:
@@ -84,6 +114,33 @@ def _encryption_normal(value: Json) -> object:
     return normal
 
 
+def _logging_value(value: BucketLogging | bool) -> Json:
+    return value.model_dump() if isinstance(value, BucketLogging) else None
+
+
+def _website_value(value: BucketWebsite | bool) -> Json:
+    return website_value(value) if isinstance(value, BucketWebsite) else None
+
+
+def _object_lock_value(value: ObjectLock) -> Json:
+    return value.model_dump(exclude_none=True) if value.enabled else {"enabled": False}
+
+
+def _lifecycle_after(desired: S3BucketDesired, observed: Json) -> Json:
+    return lifecycle_after(lifecycle_value(desired.lifecycle_rules or []), observed)
+
+
+def _notifications_after(desired: S3BucketDesired, observed: Json) -> Json:
+    return notifications_after(notifications_value(desired.notifications or BucketNotifications()), observed)
+
+
+def _bool(value: Any) -> Json:
+    return bool(value)
+
+
+NO_NOTIFICATIONS: dict[str, Json] = {"eventbridge": False, "targets": []}
+
+
 def _attributes(name: str, region: str | None, account_id: str) -> dict[str, Json]:
     return {"region": region, "arn": f"arn:aws:s3:::{name}"}
 
@@ -117,6 +174,51 @@ S3_BUCKET = KindSpec(
         Aspect(
             name="encryption", doc="Default encryption.", to_value=_encryption_value,
             normalize=_encryption_normal, settled_on_create=dict(SSE_S3), aws_default=dict(SSE_S3),
+        ),
+        Aspect(
+            name="object_lock", doc="Object Lock and its default retention.", to_value=_object_lock_value,
+            normalize=object_lock_normal, on_create=True, aws_default={"enabled": False},
+            check_write=object_lock_replace_reason, replace_if=object_lock_replace_reason,
+        ),
+        Aspect(
+            name="object_ownership", doc="Object ownership (ACLs on or off).",
+            # New buckets are BucketOwnerEnforced on AWS since April 2023; moto has no ownership
+            # controls on a new bucket (read as ObjectWriter), so a create always writes it.
+            aws_default="BucketOwnerEnforced",
+        ),
+        Aspect(name="acl", doc="Canned ACL.", settled_on_create="private", aws_default="private"),
+        Aspect(
+            name="policy", doc="Bucket policy.", to_value=policy_value, normalize=policy_normal,
+            settled_on_create=None, aws_default=None,
+        ),
+        Aspect(
+            name="logging", doc="Server access logging.", to_value=_logging_value, normalize=logging_normal,
+            settled_on_create=None, aws_default=None,
+        ),
+        Aspect(
+            name="lifecycle_rules", doc="Lifecycle rules.", to_value=lifecycle_value, target=_lifecycle_after,
+            normalize=lifecycle_normal, settled_on_create=[], aws_default=[],
+        ),
+        Aspect(
+            name="cors_rules", doc="CORS rules.", to_value=cors_value, normalize=cors_normal,
+            settled_on_create=[], aws_default=[],
+        ),
+        Aspect(
+            name="website", doc="Static website hosting.", to_value=_website_value, normalize=website_normal,
+            settled_on_create=None, aws_default=None,
+        ),
+        Aspect(
+            name="transfer_acceleration", doc="Transfer Acceleration.", to_value=_bool, normalize=bool,
+            settled_on_create=False, aws_default=False,
+        ),
+        Aspect(
+            name="requester_pays", doc="Requester pays.", to_value=_bool, normalize=bool,
+            settled_on_create=False, aws_default=False,
+        ),
+        Aspect(
+            name="notifications", doc="Event notifications.", to_value=notifications_value,
+            target=_notifications_after, normalize=notifications_normal,
+            settled_on_create=dict(NO_NOTIFICATIONS), aws_default=dict(NO_NOTIFICATIONS),
         ),
     ),
 )

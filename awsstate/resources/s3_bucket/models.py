@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from awsstate.resources.s3_bucket.access import (
+    BucketLogging,
+    CannedAcl,
+    ObjectLock,
+    ObjectOwnership,
+    check_policy,
+)
+from awsstate.resources.s3_bucket.cors import MAX_CORS_RULES, CorsRule
+from awsstate.resources.s3_bucket.lifecycle import MAX_LIFECYCLE_RULES, LifecycleRule
 from awsstate.resources.s3_bucket.naming import validate_bucket_name
+from awsstate.resources.s3_bucket.notifications import BucketNotifications
+from awsstate.resources.s3_bucket.website import BucketWebsite
 from awsstate.resources.validation import Region, Tags
 from awsstate.spec import DesiredModel, ObservedModel
 
 __all__ = [
     "BucketEncryption",
+    "BucketLogging",
+    "BucketNotifications",
+    "BucketWebsite",
+    "CorsRule",
+    "LifecycleRule",
+    "ObjectLock",
     "BucketName",
     "PublicAccessBlock",
     "S3BucketDesired",
@@ -24,6 +41,19 @@ BucketName = Annotated[str, AfterValidator(validate_bucket_name)]
 
 VersioningStatus = Literal["Enabled", "Suspended", "Disabled"]
 """``Disabled`` is a bucket that never had versioning enabled."""
+
+
+def _empty_is_off(value: object) -> object:
+    # "Explicit empty = ensure none": {} reads as False (no such configuration).
+    return False if isinstance(value, dict) and not value else value
+
+
+def _lock_shorthand(value: object) -> object:
+    if value is True:
+        return ObjectLock()
+    if value is False:
+        return ObjectLock(enabled=False)
+    return value
 
 
 class PublicAccessBlock(BaseModel):
@@ -91,6 +121,71 @@ class S3BucketDesired(DesiredModel):
     :class:`PublicAccessBlock` with each flag."""
     encryption: BucketEncryption | None = None
     """Default encryption for new objects. AWS always encrypts: there is no "none"."""
+    purge_tags: bool = True
+    """``True``: ``tags`` is the complete set. ``False``: only add or update the tags listed, and
+    leave other tags alone."""
+    policy: dict[str, Any] | str | None = None
+    """The bucket policy, as a mapping or JSON text. ``{}`` or ``""``: no policy (it is deleted).
+    Compared by meaning (statement order, single item vs list, ``"*"`` principals, default
+    ``Version``), so AWS's rewriting never shows as a change."""
+    lifecycle_rules: Annotated[list[LifecycleRule], Field(max_length=MAX_LIFECYCLE_RULES)] | None = None
+    """Lifecycle rules (at most 1000, ids unique). ``[]``: no lifecycle configuration."""
+    cors_rules: Annotated[list[CorsRule], Field(max_length=MAX_CORS_RULES)] | None = None
+    """CORS rules, first match wins (at most 100). ``[]``: no CORS configuration."""
+    object_ownership: ObjectOwnership | None = None
+    """Object ownership. ``BucketOwnerEnforced`` (AWS's default for new buckets) disables ACLs."""
+    acl: CannedAcl | None = None
+    """The bucket's canned ACL. Anything but ``private`` needs ACLs enabled (``object_ownership``
+    ``BucketOwnerPreferred`` or ``ObjectWriter``) and public ones a public access block that allows them."""
+    logging: Annotated[BucketLogging | Literal[False], BeforeValidator(_empty_is_off)] | None = None
+    """Server access logging. ``False`` or ``{}``: logging off."""
+    website: Annotated[BucketWebsite | Literal[False], BeforeValidator(_empty_is_off)] | None = None
+    """Static website hosting. ``False`` or ``{}``: no website configuration."""
+    object_lock: Annotated[ObjectLock, BeforeValidator(_lock_shorthand)] | None = None
+    """Object Lock (``True`` is ``ObjectLock()``: on, no default retention). Enabled at creation, or
+    on an existing versioned bucket; ``False`` on a bucket that has it is planned as a replace."""
+    transfer_acceleration: bool | None = None
+    """Transfer Acceleration on (``True``) or suspended (``False``). Not for names with dots."""
+    requester_pays: bool | None = None
+    """``True``: requesters pay for requests and downloads; ``False``: the owner pays."""
+    notifications: Annotated[BucketNotifications, BeforeValidator(lambda v: BucketNotifications() if v == {} else v)] \
+        | None = None
+    """Event notifications to SQS, SNS, Lambda and EventBridge. ``{}``: none."""
+    force_destroy: bool = False
+    """With ``state="absent"`` (or a replace): also delete every object version and delete marker.
+    Without it a non-empty bucket is never deleted."""
+
+    @field_validator("lifecycle_rules")
+    @classmethod
+    def _unique_rule_ids(cls, rules: list[LifecycleRule] | None) -> list[LifecycleRule] | None:
+        ids = [rule.id for rule in rules or [] if rule.id]
+        if len(ids) != len(set(ids)):
+            raise ValueError("lifecycle rule ids must be unique")
+        return rules
+
+    @model_validator(mode="after")
+    def _consistent(self) -> S3BucketDesired:
+        if self.policy is not None:
+            try:
+                check_policy(self.policy, self.name)
+            except ValueError as error:
+                raise ValueError(f"policy: {error}") from None
+        if self.acl not in (None, "private") and self.object_ownership == "BucketOwnerEnforced":
+            raise ValueError(f"acl: {self.acl!r} needs ACLs, which object_ownership 'BucketOwnerEnforced' disables; "
+                             "use 'BucketOwnerPreferred' or 'ObjectWriter', or acl='private'")
+        if self.object_lock is not None and self.object_lock.enabled and self.versioning is False:
+            raise ValueError("object_lock: Object Lock needs versioning; versioning=False contradicts it")
+        if self.transfer_acceleration and "." in self.name:
+            raise ValueError("transfer_acceleration: AWS does not support it for bucket names containing dots")
+        return self
+
+    def __repr__(self) -> str:
+        defaults = {"purge_tags": True, "force_destroy": False, "state": "present"}
+        fields = ", ".join(f"{key}={value!r}" for key, value in self
+                           if value is not None and defaults.get(key, ...) != value)
+        return f"{type(self).__name__}({fields})"
+
+    __str__ = __repr__
 
 
 class S3BucketObserved(ObservedModel):
@@ -110,3 +205,25 @@ class S3BucketObserved(ObservedModel):
     """The public access block flags (all ``False`` when none is configured)."""
     encryption: BucketEncryption | None = None
     """Default encryption."""
+    policy: dict[str, Any] | None = None
+    """The bucket policy document (``None``: none, or not read)."""
+    lifecycle_rules: list[dict[str, Any]] | None = None
+    """Lifecycle rules as canonical snake_case objects (see :class:`LifecycleRule`)."""
+    cors_rules: list[dict[str, Any]] | None = None
+    """CORS rules as canonical snake_case objects (see :class:`CorsRule`)."""
+    object_ownership: ObjectOwnership | None = None
+    """Object ownership (``ObjectWriter`` when no ownership controls are set)."""
+    acl: str | None = None
+    """The canned ACL the bucket's grants amount to, or ``custom``."""
+    logging: BucketLogging | None = None
+    """Server access logging (``None``: off, or not read)."""
+    website: dict[str, Any] | None = None
+    """Website configuration as canonical snake_case (see :class:`BucketWebsite`)."""
+    object_lock: dict[str, Any] | None = None
+    """Object Lock: ``{"enabled": ...}`` plus the default retention's ``mode`` and ``days``/``years``."""
+    transfer_acceleration: bool | None = None
+    """Whether Transfer Acceleration is on."""
+    requester_pays: bool | None = None
+    """Whether requesters pay."""
+    notifications: dict[str, Any] | None = None
+    """Event notifications: ``{"eventbridge": bool, "targets": [...]}``."""
