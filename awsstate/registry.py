@@ -25,11 +25,13 @@ def _table() -> dict[str, tuple[KindSpec, type[Manager[Any, Any]]]]:
     # and providers look kinds up here; a lazy table keeps that cycle-free.
     from awsstate.resources.iam_policy import IAM_POLICY, IamPolicyManager
     from awsstate.resources.s3_bucket import S3_BUCKET, S3BucketManager
+    from awsstate.resources.sns_topic import SNS_TOPIC, SnsTopicManager
     from awsstate.resources.sqs_queue import SQS_QUEUE, SqsQueueManager
 
     entries: list[tuple[KindSpec, type[Manager[Any, Any]]]] = [
         (S3_BUCKET, S3BucketManager),
         (SQS_QUEUE, SqsQueueManager),
+        (SNS_TOPIC, SnsTopicManager),
         (IAM_POLICY, IamPolicyManager),
     ]
     return {spec.kind: (spec, manager) for spec, manager in entries}

@@ -9,6 +9,14 @@ from awsstate.resources.s3_bucket import (
     S3BucketManager,
     S3BucketObserved,
 )
+from awsstate.resources.sns_topic import (
+    SNS_TOPIC,
+    ObservedSubscription,
+    SnsTopicDesired,
+    SnsTopicManager,
+    SnsTopicObserved,
+    Subscription,
+)
 from awsstate.resources.sqs_queue import (
     SQS_QUEUE,
     QueueEncryption,
@@ -24,11 +32,13 @@ __all__ = [
     "IAM_POLICY",
     "KNOWN_REGIONS",
     "S3_BUCKET",
+    "SNS_TOPIC",
     "SQS_QUEUE",
     "BucketEncryption",
     "IamPolicyDesired",
     "IamPolicyManager",
     "IamPolicyObserved",
+    "ObservedSubscription",
     "PublicAccessBlock",
     "QueueEncryption",
     "RedriveAllowPolicy",
@@ -36,8 +46,12 @@ __all__ = [
     "S3BucketDesired",
     "S3BucketManager",
     "S3BucketObserved",
+    "SnsTopicDesired",
+    "SnsTopicManager",
+    "SnsTopicObserved",
     "SqsQueueDesired",
     "SqsQueueManager",
     "SqsQueueObserved",
+    "Subscription",
     "register_region",
 ]

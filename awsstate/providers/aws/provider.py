@@ -15,6 +15,7 @@ from awsstate.providers.aws.handler import AwsHandler, perform_call
 from awsstate.providers.aws.iam_policy import IamPolicyHandler
 from awsstate.providers.aws.iam_role import IamRoleHandler
 from awsstate.providers.aws.s3_bucket import S3BucketHandler
+from awsstate.providers.aws.sns_topic import SnsTopicHandler
 from awsstate.providers.aws.sqs_queue import SqsQueueHandler
 from awsstate.providers.base import Existence, Provider, Receipt
 from awsstate.spec import ResourceRef
@@ -24,6 +25,7 @@ __all__ = ["HANDLERS", "AwsProvider"]
 HANDLERS: dict[str, type[AwsHandler]] = {
     "s3_bucket": S3BucketHandler,
     "sqs_queue": SqsQueueHandler,
+    "sns_topic": SnsTopicHandler,
     "iam_policy": IamPolicyHandler,
     "iam_role": IamRoleHandler,
 }

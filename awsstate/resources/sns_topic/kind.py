@@ -1,0 +1,168 @@
+"""The SNS topic kind: its aspects, their semantics, and its manager.
+
+Call budget. GetTopicAttributes returns the display name, policy, KMS key and delivery policy,
+so those aspects are carried by the existence read (``in_existence``); tags (ListTagsForResource)
+and subscriptions are read only when managed. Every setting but subscriptions is passed in
+CreateTopic (``on_create``), so a create is one request plus the subscriptions, if any.
+
+Canonical aspect values (what providers return and plans show):
+
+* ``display_name``: a string (``""``: none);
+* ``policy``, ``delivery_policy``: the document as an object (``None``: none); the policy is
+  compared with :func:`awsstate.canonical.canonical_policy`, the delivery policy as parsed JSON;
+* ``kms_master_key_id``: the key, or ``None``;
+* ``tags``: ``{"key": "value"}``;
+* ``subscriptions``: a list, ordered by (protocol, endpoint), of ``{"protocol", "endpoint",
+  "filter_policy", "filter_policy_scope", "raw_message_delivery"}``; a subscription awaiting
+  confirmation is ``{"protocol", "endpoint", "pending": True}`` and is kept as it is (AWS allows
+  neither changing nor removing it until it is confirmed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from awsstate.canonical import Json, canonical_json, canonical_policy, canonical_tags, merged_tags
+from awsstate.manager import Manager
+from awsstate.resources.sns_topic.models import SnsTopicDesired, SnsTopicObserved, Subscription
+from awsstate.resources.sqs_queue.naming import FIFO_SUFFIX, arn_partition
+from awsstate.spec import Aspect, CreateOnly, KindSpec
+
+__all__ = ["SNS_TOPIC", "SnsTopicManager", "subscription_value"]
+
+DEFAULT_FILTER_POLICY_SCOPE = "MessageAttributes"
+
+
+def _text_normal(value: Json) -> object:
+    return value or ""
+
+
+def _key_normal(value: Json) -> Json:
+    return value or None
+
+
+def _document_value(value: dict[str, Any]) -> Json:
+    return dict(value) if value else None
+
+
+def _document_normal(value: Json) -> object:
+    return canonical_json(value) if isinstance(value, dict) and value else None
+
+
+def _policy_normal(value: Json) -> object:
+    return canonical_policy(value) if isinstance(value, dict | str) else None
+
+
+def _tags_after(desired: SnsTopicDesired, observed: Json) -> Json:
+    current = observed if isinstance(observed, dict) else {}
+    return dict(merged_tags({k: str(v) for k, v in current.items()}, desired.tags or {}, purge=True))
+
+
+def _tags_normal(value: Json) -> object:
+    return canonical_tags(value) if isinstance(value, dict) else {}
+
+
+def subscription_value(sub: Subscription) -> dict[str, Json]:
+    """The canonical value of one desired subscription."""
+    return {
+        "protocol": sub.protocol,
+        "endpoint": sub.endpoint,
+        "filter_policy": dict(sub.filter_policy) if sub.filter_policy else None,
+        "filter_policy_scope": sub.filter_policy_scope or DEFAULT_FILTER_POLICY_SCOPE,
+        "raw_message_delivery": sub.raw_message_delivery,
+    }
+
+
+def _sort_key(entry: Json) -> tuple[str, str]:
+    if not isinstance(entry, dict):
+        return ("", "")
+    return (str(entry.get("protocol")), str(entry.get("endpoint")))
+
+
+def _subscription_list(value: tuple[Subscription, ...]) -> list[Json]:
+    return sorted((subscription_value(s) for s in value), key=_sort_key)
+
+
+def _subscriptions_value(value: tuple[Subscription, ...]) -> Json:
+    return _subscription_list(value)
+
+
+def _subscriptions_after(desired: SnsTopicDesired, observed: Json) -> Json:
+    # Subscriptions awaiting confirmation can be neither changed nor removed: keep them as they are.
+    pending = {_sort_key(e): e for e in (observed if isinstance(observed, list) else [])
+               if isinstance(e, dict) and e.get("pending")}
+    after: list[Json] = [pending.pop(_sort_key(v), v) for v in _subscription_list(desired.subscriptions or ())]
+    after.extend(pending.values())
+    return sorted(after, key=_sort_key)
+
+
+def _subscription_normal(entry: Json) -> str:
+    if not isinstance(entry, dict) or entry.get("pending"):
+        return canonical_json(entry)
+    policy = entry.get("filter_policy")
+    return canonical_json({
+        "protocol": entry.get("protocol"), "endpoint": entry.get("endpoint"),
+        "filter_policy": policy if isinstance(policy, dict) and policy else None,
+        "filter_policy_scope": entry.get("filter_policy_scope") or DEFAULT_FILTER_POLICY_SCOPE,
+        "raw_message_delivery": bool(entry.get("raw_message_delivery")),
+    })
+
+
+def _subscriptions_normal(value: Json) -> object:
+    return sorted(_subscription_normal(e) for e in (value if isinstance(value, list) else []))
+
+
+def _fifo_value(value: bool) -> Json:
+    return value
+
+
+def _attributes(name: str, region: str | None, account_id: str) -> dict[str, Json]:
+    return {"region": region, "arn": f"arn:{arn_partition(region)}:sns:{region}:{account_id}:{name}",
+            "fifo": name.endswith(FIFO_SUFFIX)}
+
+
+SNS_TOPIC = KindSpec(
+    kind="sns_topic",
+    describe="SNS topic",
+    desired_model=SnsTopicDesired,
+    observed_model=SnsTopicObserved,
+    scope="region",
+    regional=True,
+    attributes=_attributes,
+    create_only=(
+        # Compared through ``is_fifo`` (derived from the name), as for SQS queues.
+        CreateOnly(field="is_fifo", attribute="fifo", doc="FIFO or standard: fixed at creation by the name.",
+                   to_value=_fifo_value),
+    ),
+    aspects=(
+        Aspect(name="display_name", doc="Display name (SMS/email sender).", normalize=_text_normal,
+               on_create=True, in_existence=True, aws_default=""),
+        # AWS gives a new topic a default policy naming its own ARN and account; the in-memory fake
+        # cannot build that from a static default and starts with none (only `get` shows it).
+        Aspect(name="policy", doc="Access policy (semantic comparison).", to_value=_document_value,
+               normalize=_policy_normal, on_create=True, in_existence=True),
+        Aspect(name="kms_master_key_id", doc="KMS key for server-side encryption.", to_value=_key_normal,
+               normalize=_key_normal, on_create=True, in_existence=True),
+        Aspect(name="delivery_policy", doc="HTTP/S delivery retry policy (semantic comparison).",
+               to_value=_document_value, normalize=_document_normal, on_create=True, in_existence=True),
+        Aspect(name="tags", doc="Tags (full set).", target=_tags_after, normalize=_tags_normal,
+               on_create=True, aws_default={}),
+        Aspect(name="subscriptions", doc="Subscriptions (full set, by protocol and endpoint).",
+               to_value=_subscriptions_value, target=_subscriptions_after, normalize=_subscriptions_normal,
+               settled_on_create=[], aws_default=[]),
+    ),
+)
+
+
+class SnsTopicManager(Manager[SnsTopicDesired, SnsTopicObserved]):
+    """Plans and applies :class:`SnsTopicDesired` state.
+
+    >>> from awsstate import InMemoryProvider
+    >>> manager = SnsTopicManager(provider=InMemoryProvider())
+    >>> manager.apply(SnsTopicDesired(name="doc-topic", display_name="Orders")).changed
+    True
+    >>> manager.plan(SnsTopicDesired(name="doc-topic", display_name="Orders")).changed
+    False
+    """
+
+    spec = SNS_TOPIC
