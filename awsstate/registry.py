@@ -24,6 +24,7 @@ def _table() -> dict[str, tuple[KindSpec, type[Manager[Any, Any]]]]:
     # Imported here, not at module level: resources import the engine, which imports providers,
     # and providers look kinds up here; a lazy table keeps that cycle-free.
     from awsstate.resources.iam_policy import IAM_POLICY, IamPolicyManager
+    from awsstate.resources.iam_role import IAM_ROLE, IamRoleManager
     from awsstate.resources.s3_bucket import S3_BUCKET, S3BucketManager
     from awsstate.resources.sns_topic import SNS_TOPIC, SnsTopicManager
     from awsstate.resources.sqs_queue import SQS_QUEUE, SqsQueueManager
@@ -33,6 +34,7 @@ def _table() -> dict[str, tuple[KindSpec, type[Manager[Any, Any]]]]:
         (SQS_QUEUE, SqsQueueManager),
         (SNS_TOPIC, SnsTopicManager),
         (IAM_POLICY, IamPolicyManager),
+        (IAM_ROLE, IamRoleManager),
     ]
     return {spec.kind: (spec, manager) for spec, manager in entries}
 

@@ -1,6 +1,7 @@
 """Resource kinds: each has a Desired model, an Observed model, a kind declaration and a Manager."""
 
 from awsstate.resources.iam_policy import IAM_POLICY, IamPolicyDesired, IamPolicyManager, IamPolicyObserved
+from awsstate.resources.iam_role import IAM_ROLE, IamRoleDesired, IamRoleManager, IamRoleObserved
 from awsstate.resources.s3_bucket import (
     S3_BUCKET,
     BucketEncryption,
@@ -30,6 +31,7 @@ from awsstate.resources.validation import KNOWN_REGIONS, register_region
 
 __all__ = [
     "IAM_POLICY",
+    "IAM_ROLE",
     "KNOWN_REGIONS",
     "S3_BUCKET",
     "SNS_TOPIC",
@@ -38,6 +40,9 @@ __all__ = [
     "IamPolicyDesired",
     "IamPolicyManager",
     "IamPolicyObserved",
+    "IamRoleDesired",
+    "IamRoleManager",
+    "IamRoleObserved",
     "ObservedSubscription",
     "PublicAccessBlock",
     "QueueEncryption",

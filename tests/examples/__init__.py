@@ -51,11 +51,12 @@ class KindExamples:
 
 def _table() -> dict[str, KindExamples]:
     from tests.examples.iam_policy import IAM_POLICY_EXAMPLES
+    from tests.examples.iam_role import IAM_ROLE_EXAMPLES
     from tests.examples.s3_bucket import S3_BUCKET_EXAMPLES
     from tests.examples.sns_topic import SNS_TOPIC_EXAMPLES
     from tests.examples.sqs_queue import SQS_QUEUE_EXAMPLES
 
-    entries = [S3_BUCKET_EXAMPLES, IAM_POLICY_EXAMPLES, SQS_QUEUE_EXAMPLES, SNS_TOPIC_EXAMPLES]
+    entries = [S3_BUCKET_EXAMPLES, IAM_POLICY_EXAMPLES, IAM_ROLE_EXAMPLES, SQS_QUEUE_EXAMPLES, SNS_TOPIC_EXAMPLES]
     return {e.kind: e for e in entries}
 
 

@@ -101,7 +101,7 @@ def test_document_drift_made_out_of_band_is_reverted(aws: AwsProvider, boto_clie
     assert not manager.plan(desired).changed
 
 
-@pytest.mark.parametrize("backend", ["moto"])
+@pytest.mark.parametrize("backend", ["memory", "moto"])
 def test_deleting_an_attached_policy_is_refused_naming_what_to_do(
     backend: str, aws: AwsProvider, boto_clients: Any
 ) -> None:
