@@ -30,7 +30,16 @@ from awsstate.errors import (
 )
 from awsstate.manager import ApplyResult, Clock, Manager, SettlePolicy, SystemClock
 from awsstate.plan import Action, Observation, Plan
-from awsstate.providers import Call, InMemoryProvider, Provider, RecordingProvider, World
+from awsstate.providers import (
+    Call,
+    EventualConsistency,
+    FaultInjectingProvider,
+    InMemoryProvider,
+    Provider,
+    RecordingProvider,
+    SimulatedCrash,
+    World,
+)
 from awsstate.registry import kind_spec, kinds, manager_class
 from awsstate.resources import (
     BucketEncryption,
@@ -70,6 +79,8 @@ __all__ = [
     "Call",
     "Clock",
     "ConvergenceError",
+    "EventualConsistency",
+    "FaultInjectingProvider",
     "IamPolicyDesired",
     "IamPolicyManager",
     "IamPolicyObserved",
@@ -96,6 +107,7 @@ __all__ = [
     "S3BucketManager",
     "S3BucketObserved",
     "SettlePolicy",
+    "SimulatedCrash",
     "SnsTopicDesired",
     "SnsTopicManager",
     "SnsTopicObserved",

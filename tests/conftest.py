@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 
 from awsstate.providers.memory import InMemoryProvider, World
 from awsstate.providers.recording import RecordingProvider
 from awsstate.testing import FakeClock
+from tests.harness_stats import STATS
 
 _tokens = itertools.count(1)
 
@@ -37,3 +39,16 @@ def recorder(memory: InMemoryProvider) -> RecordingProvider:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Also listed in pyproject.toml; registered here too so --strict-markers never trips on it.
+    config.addinivalue_line("markers", "faults: fault-injection sweep (every kind, every call number); runs in CI")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    lines = STATS.lines()
+    if lines:
+        terminalreporter.write_sep("=", "proof harness figures")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -27,6 +27,7 @@ from awsstate.errors import (
     NotFoundError,
 )
 from awsstate.providers.base import Existence, Provider, Receipt
+from awsstate.providers.consistency import ConsistencyLag, EventualConsistency
 from awsstate.registry import kind_spec
 from awsstate.spec import KindSpec, ResourceRef
 
@@ -149,11 +150,17 @@ class InMemoryProvider(Provider):
     Args:
         world: the fake AWS to serve (a new empty one by default).
         region: the default region for regional resources whose desired model names none.
+        consistency: lag like AWS does (NotFound right after a create, stale reads after a write),
+            counted in calls so tests are deterministic; see :class:`EventualConsistency`.
+            Default: none, every read sees every write at once.
     """
 
-    def __init__(self, world: World | None = None, *, region: str = "us-east-1") -> None:
+    def __init__(self, world: World | None = None, *, region: str = "us-east-1",
+                 consistency: EventualConsistency | None = None) -> None:
         self.world = world if world is not None else World()
         self.region = region
+        self.consistency = consistency
+        self._lag = ConsistencyLag(consistency) if consistency is not None else None
 
     def __repr__(self) -> str:
         return f"InMemoryProvider(region={self.region!r}, world={self.world!r})"
@@ -199,6 +206,12 @@ class InMemoryProvider(Provider):
             hint="Bucket names are global: choose another name, or use the owning account's credentials.",
         )
 
+    def _check_visible(self, record: Record, operation: str, aspect: str) -> None:
+        # Eventual consistency: right after a create, AWS may not know the resource yet.
+        if self._lag is not None and self._lag.hidden(existing_ref(record)):
+            raise NotFoundError("does not exist (yet: eventual consistency)", kind=record.kind, name=record.name,
+                                aspect=aspect, operation=operation, code="NotFound")
+
     def read_existence(self, ref: ResourceRef) -> Existence | None:
         """The resource's attributes, or ``None`` when it does not exist."""
         _, record = self._find(ref)
@@ -206,14 +219,24 @@ class InMemoryProvider(Provider):
             return None
         if record.account_id != self.world.account_id:
             raise self._denied(ref, "read_existence", None)
+        lag = self._lag
+        if lag is not None and lag.hidden(existing_ref(record)):
+            return None
         carried = {a.name: record.aspects.get(a.name) for a in kind_spec(ref.kind).aspects if a.in_existence}
+        if lag is not None:
+            carried = {name: lag.read(existing_ref(record), name, value) for name, value in carried.items()}
         return copy.deepcopy({**record.attributes, **carried})
 
     def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
         """One aspect's current value."""
         kind_spec(ref.kind).aspect(aspect)
         with self.world.lock:
-            return copy.deepcopy(self._own(ref, "read_aspect", aspect).aspects.get(aspect))
+            record = self._own(ref, "read_aspect", aspect)
+            value = record.aspects.get(aspect)
+            if self._lag is not None:
+                self._check_visible(record, "read_aspect", aspect)
+                value = self._lag.read(existing_ref(record), aspect, value)
+            return copy.deepcopy(value)
 
     def create(self, ref: ResourceRef, params: Mapping[str, Json]) -> Receipt:
         """Create a resource; new resources start with real AWS's defaults."""
@@ -237,8 +260,11 @@ class InMemoryProvider(Provider):
                     attributes[key] = copy.deepcopy(value)
             if spec.create_attributes is not None:
                 attributes.update(spec.create_attributes(attributes))
-            self.world.add(Record(kind=ref.kind, name=ref.name, region=region,
-                                  account_id=self.world.account_id, attributes=attributes, aspects=aspects))
+            record = Record(kind=ref.kind, name=ref.name, region=region,
+                            account_id=self.world.account_id, attributes=attributes, aspects=aspects)
+            self.world.add(record)
+            if self._lag is not None:
+                self._lag.created(existing_ref(record))
         return Receipt()
 
     def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
@@ -246,12 +272,16 @@ class InMemoryProvider(Provider):
         declared = kind_spec(ref.kind).aspect(aspect)
         with self.world.lock:
             record = self._own(ref, "write_aspect", aspect)
+            if self._lag is not None:
+                self._check_visible(record, "write_aspect", aspect)
             self._check_references(kind_spec(ref.kind), ref, aspect, value, "write_aspect")
             if declared.check_write is not None:
                 problem = declared.check_write(record.aspects.get(aspect), value)
                 if problem:
                     raise InvalidRequestError(problem, kind=ref.kind, name=ref.name, aspect=aspect,
                                               operation="write_aspect", code="InvalidRequest")
+            if self._lag is not None:
+                self._lag.written(existing_ref(record), aspect, record.aspects.get(aspect))
             record.aspects[aspect] = copy.deepcopy(value)
         return Receipt()
 
