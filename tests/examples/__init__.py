@@ -35,6 +35,8 @@ class KindExamples:
         drift_boto3: makes the same drift with plain boto3 calls (for AWS, moto and moto server).
         xfail_moto: contract/acceptance case name -> reason, for a known moto deviation
             (the case is then a strict expected failure on moto backends, never a skip).
+        full_excludes: aspect -> why ``full`` leaves it unset. ``full`` must manage every other
+            aspect of the kind (a guard test checks it), so budgets and fault sweeps cover them all.
     """
 
     kind: str
@@ -47,6 +49,7 @@ class KindExamples:
     drift: Mapping[str, Json]
     drift_boto3: Callable[[BotoClients, str, str], None]
     xfail_moto: Mapping[str, str] = field(default_factory=dict)
+    full_excludes: Mapping[str, str] = field(default_factory=dict)
 
 
 def _table() -> dict[str, KindExamples]:

@@ -150,4 +150,10 @@ S3_BUCKET_EXAMPLES = KindExamples(
         "transfer_acceleration": False,
     },
     drift_boto3=_drift_boto3,
+    full_excludes={
+        "requester_pays": "moto 5.2.5 routes PutBucketRequestPayment to CreateBucket and GetBucketRequestPayment "
+                          "to ListObjects, so it cannot round-trip there (see everything())",
+        "notifications": "needs an SQS queue / SNS topic / Lambda function that exists; the examples have no "
+                         "setup hook to create one (see everything())",
+    },
 )
