@@ -333,9 +333,12 @@ class Manager(Generic[D, O]):
         while True:
             try:
                 return call()
-            except NotFoundError:
-                if not retry or deadline.expired():
+            except NotFoundError as error:
+                if not retry:
                     raise
+                if deadline.expired():  # the budget ran out: say which aspect never became writable
+                    raise ConvergenceError(error.kind, error.name, error.aspect or "existence", "exists",
+                                           "not found", deadline.waited) from error
                 deadline.pause()
 
     def _settle(self, plan: Plan, done: list[Action]) -> O | None:
