@@ -118,11 +118,14 @@ class Reference:
 
     The in-memory fake follows AWS with it: a write naming an ARN that no resource of ``kind``
     has is refused (AWS's ``NoSuchEntity``), and, with ``blocks_delete``, a resource still
-    referenced cannot be deleted (AWS's ``DeleteConflict``). Values may be a string or a list.
+    referenced cannot be deleted (AWS's ``DeleteConflict``). Values may be a string or a list,
+    or, with ``key``, an object holding the ARN under that key (an SQS redrive policy's
+    ``dead_letter_target_arn``).
     """
 
     kind: str
     blocks_delete: bool = True
+    key: str = ""
 
 
 @dataclass(frozen=True)

@@ -306,7 +306,7 @@ class InMemoryProvider(Provider):
         if reference is None:
             return
         known = {r.attributes.get("arn") for r in self.world.records(reference.kind)}
-        for arn in _arns(value):
+        for arn in _arns(value, reference.key):
             if arn not in known:
                 raise InvalidRequestError(
                     f"{arn} does not exist", kind=ref.kind, name=ref.name, aspect=aspect, operation=operation,
@@ -322,7 +322,7 @@ class InMemoryProvider(Provider):
             for aspect in kind_spec(other.kind).aspects:
                 reference = aspect.references
                 if (reference is not None and reference.kind == ref.kind and reference.blocks_delete
-                        and arn in _arns(other.aspects.get(aspect.name))):
+                        and arn in _arns(other.aspects.get(aspect.name), reference.key)):
                     users.append((other, aspect.name))
         if users:
             named = ", ".join(f"{other.kind} {other.name!r} ({aspect})" for other, aspect in users)
@@ -333,7 +333,9 @@ class InMemoryProvider(Provider):
             )
 
 
-def _arns(value: Json) -> list[str]:
+def _arns(value: Json, key: str = "") -> list[str]:
+    if key:
+        return _arns(value.get(key)) if isinstance(value, dict) else []
     if isinstance(value, str) and value:
         return [value]
     if isinstance(value, list):

@@ -8,6 +8,7 @@ import pytest
 
 from awsstate import (
     InMemoryProvider,
+    InvalidRequestError,
     QueueEncryption,
     RecordingProvider,
     RedriveAllowPolicy,
@@ -204,3 +205,26 @@ def test_get_reports_aws_defaults_for_a_new_queue(memory: InMemoryProvider) -> N
     assert observed.encryption == QueueEncryption.sqs_managed()
     assert observed.arn == f"arn:aws:sqs:{REGION}:123456789012:{NAME}"
     assert observed.fifo is False and observed.redrive_policy is None and observed.tags == {}
+
+
+def test_missing_dead_letter_queue_is_refused_naming_the_field(memory: InMemoryProvider) -> None:
+    # As on AWS: a redrive policy must name an existing queue, on create and on update.
+    manager = SqsQueueManager(provider=memory)
+    desired = SqsQueueDesired(name="orders", region=REGION,
+                              redrive_policy=RedrivePolicy(dead_letter_target_arn=DLQ_ARN))
+    with pytest.raises(InvalidRequestError) as caught:
+        manager.apply(desired)
+    assert caught.value.aspect == "redrive_policy" and DLQ_ARN in str(caught.value)
+    manager.apply(SqsQueueDesired(name="orders", region=REGION))
+    with pytest.raises(InvalidRequestError):
+        manager.apply(desired)
+
+
+def test_dead_letter_queue_may_be_deleted_while_in_use(memory: InMemoryProvider) -> None:
+    # AWS lets a dead-letter queue be deleted while other queues still name it.
+    manager = SqsQueueManager(provider=memory)
+    manager.apply(SqsQueueDesired(name="plan-table-dlq", region=REGION))
+    manager.apply(SqsQueueDesired(name="orders", region=REGION,
+                                  redrive_policy=RedrivePolicy(dead_letter_target_arn=DLQ_ARN)))
+    manager.delete("plan-table-dlq", REGION)
+    assert manager.get("plan-table-dlq", REGION) is None

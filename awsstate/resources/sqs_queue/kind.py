@@ -32,7 +32,7 @@ from awsstate.resources.sqs_queue.models import (
     SqsQueueObserved,
 )
 from awsstate.resources.sqs_queue.naming import FIFO_SUFFIX, arn_partition
-from awsstate.spec import Aspect, CreateOnly, KindSpec
+from awsstate.spec import Aspect, CreateOnly, KindSpec, Reference
 
 __all__ = ["SQS_ENCRYPTION_DEFAULT", "SQS_QUEUE", "SqsQueueManager"]
 
@@ -138,8 +138,11 @@ SQS_QUEUE = KindSpec(
         _scalar("receive_wait_time_seconds", "Long-polling wait (s).", 0),
         Aspect(name="content_based_deduplication", doc="FIFO content-based deduplication.",
                on_create=True, in_existence=True, aws_default=False),
+        # AWS refuses a redrive policy naming a queue that does not exist (the in-memory fake too),
+        # but deleting a queue that others use as dead-letter queue is allowed.
         Aspect(name="redrive_policy", doc="Dead-letter queue and max receives.", to_value=_redrive_value,
-               on_create=True, in_existence=True),
+               on_create=True, in_existence=True,
+               references=Reference(kind="sqs_queue", blocks_delete=False, key="dead_letter_target_arn")),
         Aspect(name="redrive_allow_policy", doc="Queues allowed to use this one as dead-letter queue.",
                to_value=_redrive_allow_value, normalize=_redrive_allow_normal, on_create=True, in_existence=True),
         Aspect(name="encryption", doc="Server-side encryption (SSE-SQS, SSE-KMS or none).",
