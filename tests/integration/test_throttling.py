@@ -1,0 +1,127 @@
+"""Throttling on the real client path: AWS says "slow down", botocore retries, apply converges.
+
+A share of requests is answered with a throttling error *at the botocore level*: a ``before-send``
+hook on the session (the event botocore emits just before it would put a request on the wire)
+returns an HTTP response carrying the error each service really sends (S3: 503 ``SlowDown``; query
+services such as IAM/SNS/STS: 400 ``Throttling``; JSON services such as SQS: 400
+``ThrottlingException``). Everything after it is real: botocore parses the error, its standard
+retry mode decides to retry and computes the backoff, awsstate's call wrapper logs the retries.
+The other requests go to moto in-process.
+
+Only botocore's ``time.sleep`` between attempts is replaced, by a recorder, so that the backoff
+costs nothing and can be asserted on: the computed delays are still botocore's own.
+"""
+
+from __future__ import annotations
+
+import threading
+import types
+import uuid
+from typing import Any
+
+import boto3
+import botocore.endpoint
+import pytest
+from botocore.awsrequest import AWSResponse
+from structlog.testing import capture_logs
+
+from awsstate import ThrottledError
+from awsstate.providers.aws import AwsProvider
+from awsstate.testing import FakeClock
+from tests.examples import EXAMPLES, KindExamples
+from tests.harness_stats import STATS
+
+REGION = "eu-west-1"
+
+
+class _Body:
+    """The raw body botocore reads a response from (it only calls ``stream()``)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Any:
+        yield self.data
+
+
+def _throttling_response(service: str, request: Any) -> AWSResponse:
+    request_id = str(uuid.uuid4())
+    headers = {"x-amzn-RequestId": request_id, "x-amz-request-id": request_id}
+    if service == "s3":
+        body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
+                f"<Message>Please reduce your request rate.</Message><RequestId>{request_id}</RequestId></Error>")
+        return AWSResponse(request.url, 503, {**headers, "Content-Type": "application/xml"}, _Body(body.encode()))
+    if "X-Amz-Target" in request.headers:  # JSON protocol (SQS)
+        body = '{"__type": "com.amazonaws.sqs#ThrottlingException", "message": "Rate exceeded"}'
+        return AWSResponse(request.url, 400, {**headers, "Content-Type": "application/x-amz-json-1.0"},
+                           _Body(body.encode()))
+    body = ("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message>"
+            f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>")  # query protocol (IAM, SNS, STS)
+    return AWSResponse(request.url, 400, {**headers, "Content-Type": "text/xml"}, _Body(body.encode()))
+
+
+class Throttler:
+    """A ``before-send`` hook answering every ``every``-th request with a throttling error."""
+
+    def __init__(self, every: int) -> None:
+        self.every = every
+        self.requests = 0
+        self.throttled: list[str] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, request: Any, event_name: str, **_: Any) -> AWSResponse | None:
+        with self._lock:
+            self.requests += 1
+            if self.requests % self.every:
+                return None
+            self.throttled.append(event_name.removeprefix("before-send."))
+        return _throttling_response(event_name.split(".")[1], request)
+
+
+@pytest.fixture
+def botocore_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Botocore's backoff sleeps, recorded instead of slept."""
+    slept: list[float] = []
+    monkeypatch.setattr(botocore.endpoint, "time", types.SimpleNamespace(sleep=slept.append))
+    return slept
+
+
+def _throttled_provider(every: int, max_attempts: int) -> tuple[AwsProvider, Throttler]:
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    throttler = Throttler(every)
+    # First: moto's in-process stub is also a before-send handler, and the first answer wins.
+    session.events.register_first("before-send", throttler)
+    return AwsProvider(session, region="us-east-1", max_attempts=max_attempts), throttler
+
+
+@pytest.mark.parametrize("kind", sorted(EXAMPLES))
+def test_apply_converges_while_every_third_request_is_throttled_and_the_retries_are_logged(
+    moto: None, botocore_sleeps: list[float], kind: str, token: str
+) -> None:
+    example: KindExamples = EXAMPLES[kind]
+    provider, throttler = _throttled_provider(every=3, max_attempts=4)
+    manager = example.manager(provider=provider, clock=FakeClock())
+    desired = example.full(example.name(token), REGION)
+    with capture_logs() as logs:
+        assert manager.apply(desired).changed
+        assert not manager.plan(desired).changed
+    assert throttler.throttled, "no request was throttled"
+    retried = [entry for entry in logs if entry["event"] == "aws.retried"]
+    assert sum(entry["retries"] for entry in retried) == len(throttler.throttled), (retried, throttler.throttled)
+    assert all(entry["log_level"] == "info" and entry["kind"] == kind for entry in retried)
+    assert len(botocore_sleeps) == len(throttler.throttled) and all(s >= 0 for s in botocore_sleeps)
+    STATS.add("requests throttled and retried (botocore level)", kind, len(throttler.throttled))
+
+
+def test_a_call_still_throttled_after_the_providers_attempts_is_a_throttled_error_naming_it(
+    moto: None, botocore_sleeps: list[float], token: str
+) -> None:
+    example = EXAMPLES[sorted(EXAMPLES)[0]]
+    provider, throttler = _throttled_provider(every=1, max_attempts=3)
+    desired = example.full(example.name(token), REGION)
+    with pytest.raises(ThrottledError) as caught:
+        example.manager(provider=provider, clock=FakeClock()).plan(desired)
+    assert throttler.requests == 3, "max_attempts is the total number of attempts"
+    assert caught.value.kind == example.kind and caught.value.name == desired.name
+    assert caught.value.operation and caught.value.code in {"SlowDown", "Throttling", "ThrottlingException"}
+    assert "max_attempts" in str(caught.value)
