@@ -235,3 +235,10 @@ def test_aspect_drift_is_reverted_with_one_write(
     manager.apply(plan)
     assert [c.aspect for c in recorder.writes] == [aspect]
     assert not manager.plan(desired).changed
+
+
+def test_logging_without_a_log_delivery_grant_fails_with_a_hint(manager: S3BucketManager) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        manager.apply(_desired(logging={"target_bucket": NAME, "target_prefix": "logs/"}))
+    assert caught.value.code == "InvalidTargetBucketForLogging"
+    assert "logging.s3.amazonaws.com" in str(caught.value)

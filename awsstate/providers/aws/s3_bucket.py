@@ -244,8 +244,14 @@ class S3BucketHandler(AwsHandler):
             if isinstance(value, dict) and value.get("target_bucket"):
                 status["LoggingEnabled"] = {"TargetBucket": value["target_bucket"],
                                             "TargetPrefix": value.get("target_prefix") or ""}
-            return receipt(self.call(ref, "put_bucket_logging", aspect=aspect, Bucket=bucket,
-                                     BucketLoggingStatus=status))
+            try:
+                return receipt(self.call(ref, "put_bucket_logging", aspect=aspect, Bucket=bucket,
+                                         BucketLoggingStatus=status))
+            except InvalidRequestError as error:
+                if error.code == "InvalidTargetBucketForLogging":
+                    error.hint = ("Let log delivery write to the target bucket: a bucket policy allowing the service "
+                                  "principal logging.s3.amazonaws.com s3:PutObject on the target prefix.")
+                raise
         if aspect == "object_lock":
             return self._put_object_lock(ref, value)
         if aspect == "transfer_acceleration":
