@@ -44,7 +44,7 @@ _POLICY_VERSIONS = ("2012-10-17", "2008-10-17")
 # variables), so that is the only faithful canonical value for a missing one.
 _DEFAULT_POLICY_VERSION = "2008-10-17"
 _EFFECTS = ("Allow", "Deny")
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ACCOUNT_ID = re.compile(r"^\d{12}\Z")
 # Statement elements whose value is a set of strings written as a string or list.
 _ACTION_KEYS = ("Action", "NotAction")
 _RESOURCE_KEYS = ("Resource", "NotResource")

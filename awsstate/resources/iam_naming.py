@@ -32,15 +32,15 @@ __all__ = [
     "validate_role_description",
 ]
 
-_NAME_CHARS = re.compile(r"^[\w+=,.@-]+$", re.ASCII)
+_NAME_CHARS = re.compile(r"^[\w+=,.@-]+\Z", re.ASCII)
 # AWS's path pattern: "/" alone, or "/" + printable ASCII (no spaces) + "/".
-_PATH = re.compile(r"^/([\x21-\x7e]*/)?$")
+_PATH = re.compile(r"^/([\x21-\x7e]*/)?\Z")
 MAX_PATH = 512
 # arn:<partition>:iam::<account id or "aws">:policy<path><name>
-_POLICY_ARN = re.compile(r"^arn:aws[-a-z]*:iam::(\d{12}|aws):policy(/[\x21-\x7e]*)?/([\w+=,.@-]{1,128})$", re.ASCII)
+_POLICY_ARN = re.compile(r"^arn:aws[-a-z]*:iam::(\d{12}|aws):policy(/[\x21-\x7e]*)?/([\w+=,.@-]{1,128})\Z", re.ASCII)
 MAX_ARN = 2048
 # IAM role descriptions: tab, newline, carriage return, printable ASCII and Latin-1.
-_ROLE_DESCRIPTION = re.compile(r"^[\t\n\r\x20-\x7e\xa1-\xff]*$")
+_ROLE_DESCRIPTION = re.compile(r"^[\t\n\r\x20-\x7e\xa1-\xff]*\Z")
 MAX_DESCRIPTION = 1000
 
 MANAGED_POLICY_MAX_SIZE = 6144

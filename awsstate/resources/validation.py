@@ -33,10 +33,11 @@ KNOWN_REGIONS: set[str] = {
     "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "mx-central-1",
     "sa-east-1", "us-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2",
 }
-_REGION_SHAPE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
+_REGION_SHAPE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\Z")
 
-# AWS tag rules: letters, digits and spaces in any script, and _ . : / = + - @
-_TAG_CHARS = re.compile(r"^[\w\s.:/=+\-@]*$")
+# AWS tag rules: letters, digits and spaces in any script, and _ . : / = + - @ (AWS's pattern is
+# [\p{L}\p{Z}\p{N}_.:/=+\-@]*: \p{Z} is space separators, so no tabs or newlines, unlike \s).
+_TAG_CHARS = re.compile(r"^[\w .:/=+\-@\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*\Z")
 MAX_TAGS = 50
 MAX_TAG_KEY = 128
 MAX_TAG_VALUE = 256

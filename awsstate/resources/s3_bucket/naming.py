@@ -6,8 +6,8 @@ import re
 
 __all__ = ["validate_bucket_name"]
 
-_ALLOWED = re.compile(r"^[a-z0-9.-]+$")
-_IP_SHAPED = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+_ALLOWED = re.compile(r"^[a-z0-9.-]+\Z")
+_IP_SHAPED = re.compile(r"^\d{1,3}(\.\d{1,3}){3}\Z")
 # Reserved by AWS for access points, Object Lambda, S3 Express and S3 Tables.
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")

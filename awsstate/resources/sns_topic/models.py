@@ -80,8 +80,8 @@ def _topic_policy(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-_LAMBDA_ARN = re.compile(r"^function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$")
-_PHONE = re.compile(r"^\+?[1-9]\d{1,14}$")
+_LAMBDA_ARN = re.compile(r"^function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?\Z")
+_PHONE = re.compile(r"^\+?[1-9]\d{1,14}\Z")
 
 
 def _check_endpoint(protocol: str, endpoint: str) -> None:

@@ -20,13 +20,13 @@ __all__ = [
 
 FIFO_SUFFIX = ".fifo"
 MAX_QUEUE_NAME = 80
-_BASE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+_BASE_NAME = re.compile(r"^[A-Za-z0-9_-]+\Z")
 _ARN = re.compile(
     r"^arn:(?P<partition>aws(?:-cn|-us-gov|-iso[a-z]?)?):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):"
     r"(?P<account>\d{12}|):(?P<resource>.+)$"
 )
-_KEY_ID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$")
-_ALIAS = re.compile(r"^alias/[A-Za-z0-9/_-]{1,256}$")
+_KEY_ID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})\Z")
+_ALIAS = re.compile(r"^alias/[A-Za-z0-9/_-]{1,256}\Z")
 MAX_KMS_KEY_ID = 2048
 
 
