@@ -1,0 +1,272 @@
+"""Bad input is refused before any call, for every Desired model; valid random input never crashes.
+
+Property-based (hypothesis), over every kind in the shared examples, starting from the kind's
+``full`` example and breaking one thing at a time:
+
+* invalid names, invalid tags, out-of-range sizes (top-level and nested), values of the wrong type,
+  invalid ``state`` and unknown fields each raise pydantic's ``ValidationError`` naming the field;
+  a manager on a recording provider sees zero calls;
+* random *valid* desired states (each field unset or one of the examples' values, random sizes in
+  range, random tags and names) never crash ``plan``, whatever the resource's current state; apply
+  either converges (the next plan is empty) or raises an awsstate error.
+
+The models are found through the examples, not listed here, so a new kind is fuzzed as soon as it
+has examples. The number of inputs fuzzed is printed at the end of the run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import annotated_types
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
+
+from awsstate import AwsStateError, InMemoryProvider, RecordingProvider
+from awsstate.spec import DesiredModel
+from awsstate.testing import FakeClock
+from tests.examples import EXAMPLES, KindExamples
+from tests.harness_stats import STATS
+
+REGION = "eu-west-1"
+KINDS = sorted(EXAMPLES)
+FUZZ = settings(max_examples=100, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+# Characters no AWS resource name accepts (S3, SQS, SNS, IAM names alike).
+BAD_NAME_CHARS = " #%!*?\"'<>\\^`{}|~$&()[];/\n\t"
+BAD_TAG_CHARS = "#%!*?\"<>\\^`{}|~$&()[];\n"
+
+
+def _model(example: KindExamples) -> type[DesiredModel]:
+    return example.manager.spec.desired_model
+
+
+def _full_data(example: KindExamples) -> dict[str, Any]:
+    return example.full(example.name("fuzz"), REGION).model_dump()
+
+
+def _refused(example: KindExamples, data: dict[str, Any], field: str, nested: str | None = None) -> None:
+    """Building the model from ``data`` fails naming ``field`` (and ``nested``), with zero calls."""
+    STATS.add("inputs fuzzed", example.kind)
+    recorder = RecordingProvider(InMemoryProvider())
+    manager = example.manager(provider=recorder, clock=FakeClock())
+    with pytest.raises(ValidationError) as caught:
+        manager.plan(_model(example).model_validate(data))
+    locations = [error["loc"] for error in caught.value.errors()]
+    assert any(loc and loc[0] == field for loc in locations), f"{field} not named: {caught.value}"
+    if nested is not None:
+        assert any(nested in loc for loc in locations if loc and loc[0] == field), f"{nested} not named: {locations}"
+    assert recorder.calls == []
+
+
+# -- invalid input -------------------------------------------------------------------------------
+
+bad_names = st.one_of(
+    st.just(""),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=257, max_size=600),
+    st.builds(lambda left, bad, right: f"{left}{bad}{right}",
+              st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", max_size=20),
+              st.sampled_from(BAD_NAME_CHARS),
+              st.text(max_size=20)),
+)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@FUZZ
+@given(name=bad_names)
+@example(name="awsstate-test-valid\n")  # `$` matches before a final newline: patterns must end in \Z
+def test_invalid_names_are_refused_naming_the_field_before_any_call(kind: str, name: str) -> None:
+    example = EXAMPLES[kind]
+    _refused(example, {**_full_data(example), "name": name}, "name")
+
+
+_tag_text = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789 _.:/=+-@", max_size=30)
+bad_tags = st.one_of(
+    st.builds(lambda key, value: {f"aws:{key}": value}, _tag_text, _tag_text),
+    st.builds(lambda value: {"": value}, _tag_text),
+    st.builds(lambda key: {key: "v"}, st.text(alphabet="abc", min_size=129, max_size=300)),
+    st.builds(lambda value: {"k": value}, st.text(alphabet="abc", min_size=257, max_size=600)),
+    st.builds(lambda key, bad: {f"{key}{bad}": "v"}, _tag_text, st.sampled_from(BAD_TAG_CHARS)),
+    st.builds(lambda value, bad: {"k": f"{value}{bad}"}, _tag_text, st.sampled_from(BAD_TAG_CHARS)),
+    st.dictionaries(st.from_regex(r"[a-z]{1,12}", fullmatch=True), _tag_text, min_size=51, max_size=60),
+)
+TAGGED = [kind for kind in KINDS if "tags" in _model(EXAMPLES[kind]).model_fields]
+
+
+@pytest.mark.parametrize("kind", TAGGED)
+@FUZZ
+@given(tags=bad_tags)
+@example(tags={"env\n": "dev"})
+@example(tags={"env": "dev\n"})
+@example(tags={"env\t": "dev"})
+def test_invalid_tags_are_refused_naming_the_field_before_any_call(kind: str, tags: dict[str, str]) -> None:
+    example = EXAMPLES[kind]
+    _refused(example, {**_full_data(example), "tags": tags}, "tags")
+
+
+def _int_paths(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every integer (not bool) in a dumped model, as a path of keys and indexes."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _int_paths(item, (*path, key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _int_paths(item, (*path, index))
+
+
+def _bounds(example: KindExamples, field: str) -> tuple[float, float]:
+    low, high = -math.inf, math.inf
+    for rule in _model(example).model_fields[field].metadata:
+        if isinstance(rule, annotated_types.Ge):
+            low = float(rule.ge)  # type: ignore[arg-type]
+        elif isinstance(rule, annotated_types.Le):
+            high = float(rule.le)  # type: ignore[arg-type]
+    return low, high
+
+
+def _replace(data: Any, path: tuple[Any, ...], value: Any) -> Any:
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(data, dict):
+        return {**data, head: _replace(data[head], rest, value)}
+    return [_replace(item, rest, value) if index == head else item for index, item in enumerate(data)]
+
+
+def _size_paths(example: KindExamples) -> list[tuple[Any, ...]]:
+    """Top-level sizes, and sizes inside nested models. Free-form JSON documents (policies, an SNS
+    delivery policy) are left out: awsstate checks that they are JSON objects, AWS checks their content."""
+    full = example.full(example.name("fuzz"), REGION)
+    paths = []
+    for path in _int_paths(full.model_dump()):
+        value = getattr(full, path[0])
+        items = value if isinstance(value, list | tuple) else [value]
+        if len(path) == 1 or all(isinstance(item, BaseModel) for item in items):
+            paths.append(path)
+    return paths
+
+
+SIZED = [kind for kind in KINDS if _size_paths(EXAMPLES[kind])]
+
+
+@pytest.mark.parametrize("kind", SIZED)
+@FUZZ
+@given(data=st.data())
+def test_sizes_out_of_range_are_refused_naming_the_field_before_any_call(kind: str, data: st.DataObject) -> None:
+    example = EXAMPLES[kind]
+    full = _full_data(example)
+    path = data.draw(st.sampled_from(_size_paths(example)), label="path")
+    if len(path) == 1:  # a top-level size: just outside its declared range, or absurd
+        low, high = _bounds(example, path[0])
+        candidates = [st.integers(max_value=-1), st.integers(min_value=10**12)]
+        if low > -math.inf:
+            candidates.append(st.integers(max_value=int(low) - 1, min_value=int(low) - 1000))
+        if high < math.inf:
+            candidates.append(st.integers(min_value=int(high) + 1, max_value=int(high) + 1000))
+        bad = data.draw(st.one_of(candidates), label="value")
+    else:  # nested sizes (days, counts, seconds): never negative on AWS
+        bad = data.draw(st.integers(max_value=-1), label="value")
+    _refused(example, _replace(full, path, bad), path[0], nested=path[-1] if len(path) > 1 else None)
+
+
+WRONG_TYPES = st.sampled_from([object(), 1j, frozenset({1, 2}), float("nan"), b"\xff\xfe", Ellipsis])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@FUZZ
+@given(data=st.data())
+def test_values_of_the_wrong_type_are_refused_naming_the_field_before_any_call(
+    kind: str, data: st.DataObject
+) -> None:
+    example = EXAMPLES[kind]
+    field = data.draw(st.sampled_from(sorted(_model(example).model_fields)), label="field")
+    _refused(example, {**_full_data(example), field: data.draw(WRONG_TYPES, label="value")}, field)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@FUZZ
+@given(state=st.text(max_size=20).filter(lambda s: s not in ("present", "absent")))
+def test_an_unknown_state_is_refused_naming_the_field(kind: str, state: str) -> None:
+    example = EXAMPLES[kind]
+    _refused(example, {**_full_data(example), "state": state}, "state")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@FUZZ
+@given(key=st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,30}", fullmatch=True))
+def test_unknown_fields_are_refused_naming_them(kind: str, key: str) -> None:
+    example = EXAMPLES[kind]
+    if key in _model(example).model_fields:
+        return
+    _refused(example, {**_full_data(example), key: "x"}, key)
+
+
+# -- valid random input --------------------------------------------------------------------------
+
+def _valid_desired(example: KindExamples) -> st.SearchStrategy[dict[str, Any]]:
+    """Field by field: unset, or a value one of the examples uses, or a random value that is valid."""
+    model = _model(example)
+    samples = [getattr(example, variant)(example.name("fuzz"), REGION) for variant in ("minimal", "full", "update")]
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for field in model.model_fields:
+        if field in ("name", "state"):
+            continue
+        seen = []
+        for sample in samples:
+            value = sample.model_dump()[field]
+            if value not in seen:
+                seen.append(value)
+        options: list[st.SearchStrategy[Any]] = [st.sampled_from(seen)]
+        if field == "tags":
+            options.append(st.dictionaries(st.from_regex(r"[a-z][a-z0-9_.:/=+@-]{0,20}", fullmatch=True),
+                                           _tag_text, max_size=8))
+        elif any(isinstance(value, int) and not isinstance(value, bool) for value in seen):
+            low, high = _bounds(example, field)
+            if low > -math.inf and high < math.inf:
+                options.append(st.integers(min_value=int(low), max_value=int(high)))
+        fields[field] = st.one_of(options)
+    token = st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True)
+    return st.fixed_dictionaries({"name": token.map(example.name), **fields})
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@FUZZ
+@given(data=st.data())
+def test_valid_random_desired_states_never_crash_plan_and_apply_converges_or_says_why(
+    kind: str, data: st.DataObject
+) -> None:
+    example = EXAMPLES[kind]
+    fields = data.draw(_valid_desired(example), label="desired")
+    STATS.add("inputs fuzzed", kind)
+    try:
+        desired = _model(example).model_validate(fields)
+    except ValidationError as refused:  # a combination AWS refuses (say, FIFO-only settings on a standard queue)
+        assert all(error["loc"] or error["msg"] for error in refused.errors())
+        return
+    provider = InMemoryProvider(region="us-east-1")
+    start = data.draw(st.sampled_from(["missing", "minimal", "full", "drifted"]), label="start")
+    if start != "missing":
+        base = (example.minimal if start == "minimal" else example.full)(desired.name, REGION)
+        example.manager(provider=provider, clock=FakeClock()).apply(base)
+        if start == "drifted":
+            for aspect, value in example.drift.items():
+                provider.world.set_aspect(kind, desired.name, aspect, value, region=REGION)
+    manager = example.manager(provider=provider, clock=FakeClock())
+    plan = manager.plan(desired)
+    assert plan.kind == kind and plan.name == desired.name
+    try:
+        manager.apply(desired, allow_replace=True)
+    except AwsStateError as refused:  # the backend refused the change: the error must say what and where
+        assert desired.name in str(refused)
+        return
+    after = manager.plan(desired)
+    assert not after.changed, f"not converged from {start}:\n{after}"
