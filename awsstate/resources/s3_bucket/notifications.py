@@ -48,7 +48,7 @@ NOTIFICATION_EVENTS = frozenset({
 
 _ARN = re.compile(
     r"^arn:aws(-cn|-us-gov)?:(?P<service>sqs|sns|lambda):[a-z0-9-]+:\d{12}:"
-    r"(?P<rest>[A-Za-z0-9_.-]+(\.fifo)?|function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?)$"
+    r"(?P<rest>[A-Za-z0-9_.-]+(\.fifo)?|function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?)\Z"
 )
 _TYPES: dict[str, Literal["queue", "topic", "lambda"]] = {"sqs": "queue", "sns": "topic", "lambda": "lambda"}
 
