@@ -42,14 +42,19 @@ def diff(spec: KindSpec, desired: DesiredModel, observed: Observation, region: s
             if reason:
                 reasons.append(f"{aspect.name}: {reason}")
     if reasons:
+        # The new resource lives where the desired model says; the old one is deleted where it is
+        # (``observed.region``). With force_destroy the old one's contents may go with it.
+        new_region = (spec.region_of(desired) or region) if spec.regional else None
+        old: dict[str, Json] = {k: observed.attributes.get(k) for k in spec.create_params(desired)}
+        if getattr(desired, "force_destroy", None) is True:
+            old["force_destroy"] = True
         replace = Action(
-            type="replace", kind=spec.kind, name=name, region=region,
-            before={k: observed.attributes.get(k) for k in spec.create_params(desired)},
+            type="replace", kind=spec.kind, name=name, region=new_region, before=old,
             after=spec.create_params(desired),
             details=f"{spec.kind} {name}: replace ({'; '.join(reasons)})",
         )
         # After a replace every managed aspect is written onto the new resource.
-        return (replace, *_aspect_writes(spec, desired, region, None))
+        return (replace, *_aspect_writes(spec, desired, new_region, None))
 
     actions = []
     for aspect in managed:

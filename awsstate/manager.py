@@ -173,13 +173,6 @@ class Manager(Generic[D, O]):
         ref = self.spec.ref(desired, self.provider.default_region)
         observation, ref = self._observe(ref, self.spec.managed(desired))
         actions = diff(self.spec, desired, observation, ref.region)
-        if getattr(desired, "force_destroy", None) is True:
-            # A replace deletes the old resource: carry force_destroy so its contents may go with it.
-            actions = tuple(
-                a.model_copy(update={"before": {**a.before, "force_destroy": True}})
-                if a.type == "replace" and isinstance(a.before, dict) else a
-                for a in actions
-            )
         plan = Plan(kind=self.spec.kind, name=desired.name, region=ref.region, observed=observation, actions=actions)
         log.info(
             "plan.computed", kind=self.spec.kind, name=desired.name, region=ref.region, changed=plan.changed,
@@ -344,7 +337,8 @@ class Manager(Generic[D, O]):
     def _settle(self, plan: Plan, done: list[Action]) -> O | None:
         """Re-read what changed until it matches; build the resulting Observed from what is known."""
         deadline = _Deadline(self.clock, self.settle_policy)
-        region = plan.region
+        # After a create or replace, the resource is where that action put it (a replace may move it).
+        region = next((a.region for a in done if a.type in ("create", "replace")), plan.region)
         attributes: dict[str, Json] = dict(plan.observed.attributes)
         aspects: dict[str, Json] = dict(plan.observed.aspects)
         if any(a.type == "delete" for a in done):

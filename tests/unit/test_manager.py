@@ -182,8 +182,15 @@ def test_replace_is_refused_unless_allowed(memory: InMemoryProvider, recorder: R
     with pytest.raises(UnsafeChangeError, match="region is fixed at creation"):
         manager.apply(moved)
     assert recorder.writes == []
+    recorder.clear()
     result = manager.apply(moved, allow_replace=True)
     assert result.observed is not None and result.observed.region == "us-west-2"
+    # The old bucket is deleted where it was; the new one is created, configured and read where it now is.
+    assert [(c.operation, c.region) for c in recorder.writes] == [
+        ("delete", "eu-west-1"), ("create", "us-west-2"), ("write_aspect", "us-west-2"), ("write_aspect", "us-west-2"),
+    ]
+    assert {c.region for c in recorder.reads if c.operation == "read_aspect"} == {"eu-west-1", "us-west-2"}
+    assert memory.world.require("s3_bucket", DESIRED.name).region == "us-west-2"
     assert not manager.plan(moved).changed
 
 
