@@ -1,0 +1,23 @@
+"""The README's in-memory examples run as written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_block(marker: str) -> str:
+    """The python block that follows ``<!-- example:<marker> ... -->`` in the README."""
+    match = re.search(rf"<!-- example:{marker}[ -].*?-->\s*```python\n(.*?)```", README.read_text(), re.S)
+    assert match, f"README has no example block marked {marker!r}"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("marker", ["sqs", "sns", "iam"])
+def test_readme_example_runs_on_the_in_memory_provider(marker: str, capsys: pytest.CaptureFixture[str]) -> None:
+    exec(compile(readme_block(marker), f"README.md:{marker}", "exec"), {})
+    assert "change(s)" in capsys.readouterr().out, "the example prints its plan"
