@@ -13,27 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from awsstate.canonical import Json, canonical_policy, canonical_tags, merged_tags
+from awsstate.canonical import Json, canonical_policy
 from awsstate.errors import AwsStateError
 from awsstate.manager import Manager
 from awsstate.plan import Plan
+from awsstate.resources.common import tags_after, tags_normal
 from awsstate.resources.iam_naming import iam_arn
 from awsstate.resources.iam_policy.models import IamPolicyDesired, IamPolicyObserved
 from awsstate.spec import Aspect, CreateOnly, KindSpec
 
 __all__ = ["IAM_POLICY", "IamPolicyManager"]
-
-
-def tags_after(desired: IamPolicyDesired, observed: Json) -> Json:
-    """The full tag set after apply: the desired tags (``aws:`` tags, if any, are kept)."""
-    current = observed if isinstance(observed, dict) else {}
-    tags = getattr(desired, "tags", None) or {}
-    return dict(merged_tags({k: str(v) for k, v in current.items()}, tags, purge=True))
-
-
-def tags_normal(value: Json) -> object:
-    """Tags compared as AWS stores them; no tags and ``{}`` are the same."""
-    return canonical_tags(value) if isinstance(value, dict) else {}
 
 
 def policy_normal(value: Json) -> object:

@@ -20,8 +20,9 @@ from awsstate.canonical import Json, canonical_policy, canonical_set
 from awsstate.errors import AwsStateError
 from awsstate.manager import Manager
 from awsstate.plan import Plan
+from awsstate.resources.common import tags_after, tags_normal
 from awsstate.resources.iam_naming import iam_arn
-from awsstate.resources.iam_policy.kind import policy_normal, tags_after, tags_normal
+from awsstate.resources.iam_policy.kind import policy_normal
 from awsstate.resources.iam_role.models import IamRoleDesired, IamRoleObserved
 from awsstate.spec import Aspect, CreateOnly, KindSpec, Reference
 

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsstate.canonical import Json, canonical_tags, is_aws_tag, merged_tags
+from awsstate.canonical import Json, is_aws_tag
 from awsstate.manager import Manager
+from awsstate.resources.common import tags_after, tags_normal
 from awsstate.resources.s3_bucket.access import (
     BucketLogging,
     ObjectLock,
@@ -55,18 +56,6 @@ __all__ = ["S3_BUCKET", "S3BucketManager"]
 ALL_BLOCKED: dict[str, Json] = PublicAccessBlock().model_dump()
 NONE_BLOCKED: dict[str, Json] = {key: False for key in ALL_BLOCKED}
 SSE_S3: dict[str, Json] = BucketEncryption.sse_s3().model_dump()
-
-
-def _tags_after(desired: S3BucketDesired, observed: Json) -> Json:
-    # The desired set is the full set of user tags; aws: tags are kept as they are (S3 refuses a
-    # PutBucketTagging that drops them).
-    # With purge_tags=False the listed tags are only added or updated.
-    current = observed if isinstance(observed, dict) else {}
-    return dict(merged_tags({k: str(v) for k, v in current.items()}, desired.tags or {}, purge=desired.purge_tags))
-
-
-def _tags_normal(value: Json) -> object:
-    return canonical_tags(value) if isinstance(value, dict) else {}
 
 
 def _system_tags(tags: Json) -> dict[str, Json]:
@@ -157,7 +146,7 @@ S3_BUCKET = KindSpec(
     aspects=(
         Aspect(
             name="tags", doc="User tags (full set; aws: tags untouched).",
-            target=_tags_after, normalize=_tags_normal,
+            target=tags_after, normalize=tags_normal,
             settled_on_create={}, aws_default={}, check_write=_tags_check,
         ),
         Aspect(

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsstate.canonical import Json, canonical_json, canonical_policy, canonical_tags, merged_tags
+from awsstate.canonical import Json, canonical_json, canonical_policy
 from awsstate.manager import Manager
+from awsstate.resources.common import tags_after, tags_normal
 from awsstate.resources.sns_topic.models import SnsTopicDesired, SnsTopicObserved, Subscription
 from awsstate.resources.sqs_queue.naming import FIFO_SUFFIX, arn_partition
 from awsstate.spec import Aspect, CreateOnly, KindSpec
@@ -51,15 +52,6 @@ def _document_normal(value: Json) -> object:
 
 def _policy_normal(value: Json) -> object:
     return canonical_policy(value) if isinstance(value, dict | str) else None
-
-
-def _tags_after(desired: SnsTopicDesired, observed: Json) -> Json:
-    current = observed if isinstance(observed, dict) else {}
-    return dict(merged_tags({k: str(v) for k, v in current.items()}, desired.tags or {}, purge=True))
-
-
-def _tags_normal(value: Json) -> object:
-    return canonical_tags(value) if isinstance(value, dict) else {}
 
 
 def subscription_value(sub: Subscription) -> dict[str, Json]:
@@ -112,10 +104,6 @@ def _subscriptions_normal(value: Json) -> object:
     return sorted(_subscription_normal(e) for e in (value if isinstance(value, list) else []))
 
 
-def _fifo_value(value: bool) -> Json:
-    return value
-
-
 def _attributes(name: str, region: str | None, account_id: str) -> dict[str, Json]:
     return {"region": region, "arn": f"arn:{arn_partition(region)}:sns:{region}:{account_id}:{name}",
             "fifo": name.endswith(FIFO_SUFFIX)}
@@ -131,8 +119,7 @@ SNS_TOPIC = KindSpec(
     attributes=_attributes,
     create_only=(
         # Compared through ``is_fifo`` (derived from the name), as for SQS queues.
-        CreateOnly(field="is_fifo", attribute="fifo", doc="FIFO or standard: fixed at creation by the name.",
-                   to_value=_fifo_value),
+        CreateOnly(field="is_fifo", attribute="fifo", doc="FIFO or standard: fixed at creation by the name."),
     ),
     aspects=(
         Aspect(name="display_name", doc="Display name (SMS/email sender).", normalize=_text_normal,
@@ -145,7 +132,7 @@ SNS_TOPIC = KindSpec(
                normalize=_key_normal, on_create=True, in_existence=True),
         Aspect(name="delivery_policy", doc="HTTP/S delivery retry policy (semantic comparison).",
                to_value=_document_value, normalize=_document_normal, on_create=True, in_existence=True),
-        Aspect(name="tags", doc="Tags (full set).", target=_tags_after, normalize=_tags_normal,
+        Aspect(name="tags", doc="Tags (full set).", target=tags_after, normalize=tags_normal,
                on_create=True, aws_default={}),
         Aspect(name="subscriptions", doc="Subscriptions (full set, by protocol and endpoint).",
                to_value=_subscriptions_value, target=_subscriptions_after, normalize=_subscriptions_normal,

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from awsstate.canonical import validate_policy
+from awsstate.resources.common import check_fifo_name
 from awsstate.resources.sqs_queue.naming import (
     FIFO_SUFFIX,
     parse_arn,
@@ -179,14 +180,7 @@ class SnsTopicDesired(DesiredModel):
     @field_validator("fifo")
     @classmethod
     def _fifo_matches_name(cls, value: bool | None, info: ValidationInfo) -> bool | None:
-        name = info.data.get("name")
-        if value is None or name is None:
-            return value
-        if value and not name.endswith(FIFO_SUFFIX):
-            raise ValueError(f"a FIFO topic's name must end in '.fifo' (got {name!r})")
-        if not value and name.endswith(FIFO_SUFFIX):
-            raise ValueError(f"a name ending in '.fifo' makes a FIFO topic; set fifo=True or rename {name!r}")
-        return value
+        return check_fifo_name("topic", value, info.data.get("name"))
 
     @field_validator("kms_master_key_id")
     @classmethod

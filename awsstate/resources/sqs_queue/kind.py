@@ -21,8 +21,9 @@ Canonical aspect values (what providers return and plans show):
 
 from __future__ import annotations
 
-from awsstate.canonical import Json, canonical_policy, canonical_set, canonical_tags, merged_tags
+from awsstate.canonical import Json, canonical_policy, canonical_set
 from awsstate.manager import Manager
+from awsstate.resources.common import tags_after, tags_normal
 from awsstate.resources.sqs_queue.models import (
     DEFAULT_KMS_DATA_KEY_REUSE_SECONDS,
     QueueEncryption,
@@ -90,19 +91,6 @@ def _policy_normal(value: Json) -> object:
     return canonical_policy(value) if isinstance(value, dict | str) else None
 
 
-def _tags_after(desired: SqsQueueDesired, observed: Json) -> Json:
-    current = observed if isinstance(observed, dict) else {}
-    return dict(merged_tags({k: str(v) for k, v in current.items()}, desired.tags or {}, purge=True))
-
-
-def _tags_normal(value: Json) -> object:
-    return canonical_tags(value) if isinstance(value, dict) else {}
-
-
-def _fifo_value(value: bool) -> Json:
-    return value
-
-
 def _attributes(name: str, region: str | None, account_id: str) -> dict[str, Json]:
     return {
         "region": region,
@@ -127,8 +115,7 @@ SQS_QUEUE = KindSpec(
     create_only=(
         # Compared through ``is_fifo`` (derived from the name, whether or not ``fifo`` is given), so a
         # queue that does not match its name is always found; see SqsQueueDesired.fifo.
-        CreateOnly(field="is_fifo", attribute="fifo", doc="FIFO or standard: fixed at creation by the name.",
-                   to_value=_fifo_value),
+        CreateOnly(field="is_fifo", attribute="fifo", doc="FIFO or standard: fixed at creation by the name."),
     ),
     aspects=(
         _scalar("visibility_timeout_seconds", "Visibility timeout (s).", 30),
@@ -150,7 +137,7 @@ SQS_QUEUE = KindSpec(
                aws_default=dict(SQS_ENCRYPTION_DEFAULT)),
         Aspect(name="policy", doc="Access policy (semantic comparison).", to_value=_policy_value,
                normalize=_policy_normal, on_create=True, in_existence=True),
-        Aspect(name="tags", doc="Tags (full set).", target=_tags_after, normalize=_tags_normal,
+        Aspect(name="tags", doc="Tags (full set).", target=tags_after, normalize=tags_normal,
                on_create=True, aws_default={}),
     ),
 )

@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from awsstate.canonical import parse_policy, validate_policy
+from awsstate.resources.common import check_fifo_name
 from awsstate.resources.sqs_queue.naming import (
     FIFO_SUFFIX,
     parse_arn,
@@ -186,14 +187,7 @@ class SqsQueueDesired(DesiredModel):
     @field_validator("fifo")
     @classmethod
     def _fifo_matches_name(cls, value: bool | None, info: ValidationInfo) -> bool | None:
-        name = info.data.get("name")
-        if value is None or name is None:
-            return value
-        if value and not name.endswith(FIFO_SUFFIX):
-            raise ValueError(f"a FIFO queue's name must end in '.fifo' (got {name!r})")
-        if not value and name.endswith(FIFO_SUFFIX):
-            raise ValueError(f"a name ending in '.fifo' makes a FIFO queue; set fifo=True or rename {name!r}")
-        return value
+        return check_fifo_name("queue", value, info.data.get("name"))
 
     @field_validator("content_based_deduplication")
     @classmethod

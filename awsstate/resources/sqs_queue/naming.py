@@ -18,7 +18,8 @@ __all__ = [
     "validate_queue_name",
 ]
 
-FIFO_SUFFIX = ".fifo"
+from awsstate.resources.common import FIFO_SUFFIX
+
 MAX_QUEUE_NAME = 80
 _BASE_NAME = re.compile(r"^[A-Za-z0-9_-]+\Z")
 _ARN = re.compile(
