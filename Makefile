@@ -33,8 +33,11 @@ test-acceptance: $(STAMP)  ## real AWS too when AWSSTATE_TEST_REGION and credent
 accept-s3: $(STAMP)  ## the S3 bucket acceptance scenarios only
 	$(PYTEST) tests/acceptance -k s3_bucket
 
+bench: $(STAMP)  ## benchmarks: table printed, figures in benchmarks/results/latest.json (BENCH_ARGS=--quick for a short run)
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
 lint: $(STAMP)  ## ruff and mypy --strict
-	$(PY) -m ruff check awsstate tests examples
+	$(PY) -m ruff check awsstate tests examples benchmarks
 	$(PY) -m mypy awsstate
 
 clean:
