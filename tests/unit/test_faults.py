@@ -121,6 +121,25 @@ def test_unknown_fault_kinds_and_moments_are_refused() -> None:
         FaultInjectingProvider(InMemoryProvider(), fail_on=1, when="during")  # type: ignore[arg-type]
 
 
+pytest_plugins = ["pytester"]
+
+
+def test_the_users_fixture_wraps_the_recording_provider(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest('pytest_plugins = ["awsstate.testing.fixtures"]')
+    pytester.makepyfile(test_user="""
+import pytest
+from awsstate import S3BucketDesired, S3BucketManager, ThrottledError
+
+def test_retry(awsstate_faults, awsstate_provider):
+    desired = S3BucketDesired(name="users-bucket", versioning=True)
+    with pytest.raises(ThrottledError):
+        S3BucketManager(provider=awsstate_faults(fail_on=2)).apply(desired)
+    assert S3BucketManager(provider=awsstate_provider).apply(desired).changed
+    assert [c.operation for c in awsstate_provider.writes].count("create") == 1
+""")
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
 # -- the sweep -----------------------------------------------------------------------------------
 
 MODES = [("throttled", "before"), ("server_error", "after"), ("crash", "before"), ("crash", "after")]
