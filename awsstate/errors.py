@@ -214,6 +214,7 @@ class ConvergenceError(AwsStateError):
         self.aspect = aspect
         self.expected = expected
         self.last_seen = last_seen
+        self.completed: list[object] = []
         super().__init__(
             f"{kind} {name!r} ({aspect}): still reads {last_seen!r} instead of {expected!r} after "
             f"{waited:.1f}s. Another actor may be changing it; apply again, or raise the settle "

@@ -288,12 +288,12 @@ class Manager(Generic[D, O]):
             started = time.perf_counter()
             try:
                 receipt = self._perform(plan, action, ref, created)
-            except ProviderError as error:
+            except (ProviderError, ConvergenceError) as error:
                 error.completed = list(done)
                 log.warning(
                     "action.failed", kind=action.kind, name=action.name, aspect=action.aspect, type=action.type,
-                    error=type(error).__name__, code=error.code, request_id=error.request_id,
-                    completed=len(done), duration_ms=_ms(started),
+                    error=type(error).__name__, code=getattr(error, "code", ""),
+                    request_id=getattr(error, "request_id", None), completed=len(done), duration_ms=_ms(started),
                 )
                 raise
             created = created or action.type in ("create", "replace")
@@ -360,10 +360,8 @@ class Manager(Generic[D, O]):
                 if action.type in ("create", "replace") and isinstance(action.after, dict):
                     aspects.update({k: v for k, v in action.after.items() if k in self._aspect_names})
         ref = ResourceRef(plan.kind, plan.name, region)
-        for action in done:
-            if action.type != "update" or action.aspect is None:
-                continue
-            aspects[action.aspect] = self._await_aspect(ref, self.spec.aspect(action.aspect), action.after, deadline)
+        expected = {a.aspect: a.after for a in done if a.type == "update" and a.aspect is not None}
+        aspects.update(self._await_aspects(ref, expected, deadline))
         final = Observation(exists=True, region=region, attributes=attributes, aspects=aspects)
         return self._observed(plan.name, final)
 
@@ -371,19 +369,33 @@ class Manager(Generic[D, O]):
     def _aspect_names(self) -> set[str]:
         return {a.name for a in self.spec.aspects}
 
-    def _await_aspect(self, ref: ResourceRef, aspect: Aspect, expected: Json, deadline: _Deadline) -> Json:
-        last: Json | str = "(not found)"
+    def _await_aspects(self, ref: ResourceRef, expected: Mapping[str, Json], deadline: _Deadline) -> dict[str, Json]:
+        """Re-read every written aspect until each matches what was written.
+
+        Each round re-reads only the aspects still pending, so the wait is as long as the slowest
+        aspect's lag, not the sum of all; on a consistent backend it is one read per aspect.
+        """
+        pending = dict(expected)
+        settled: dict[str, Json] = {}
+        last: dict[str, Json] = {}
         while True:
-            try:
-                value = self._read_aspect(ref, aspect)
-            except NotFoundError:
-                pass
-            else:
-                if aspect.equal(value, expected):
-                    return value
-                last = value
+            for name, value in list(pending.items()):
+                aspect = self.spec.aspect(name)
+                try:
+                    current = self._read_aspect(ref, aspect)
+                except NotFoundError:
+                    last[name] = "(not found)"
+                    continue
+                if aspect.equal(current, value):
+                    settled[name] = current
+                    del pending[name]
+                else:
+                    last[name] = current
+            if not pending:
+                return settled
             if deadline.expired():
-                raise ConvergenceError(ref.kind, ref.name, aspect.name, expected, last, deadline.waited)
+                name = next(iter(pending))
+                raise ConvergenceError(ref.kind, ref.name, name, pending[name], last.get(name), deadline.waited)
             deadline.pause()
 
 

@@ -134,6 +134,14 @@ def test_stale_read_back_settles_within_the_budget(memory: InMemoryProvider, clo
     assert len(clock.slept) == 4
 
 
+def test_several_lagging_aspects_settle_in_the_time_of_the_slowest(memory: InMemoryProvider, clock: FakeClock) -> None:
+    S3BucketManager(provider=memory).apply(DESIRED.model_copy(update={"versioning": False, "tags": {"env": "old"}}))
+    lagging = RecordingProvider(LaggingProvider(memory, aspect_lag=4))
+    S3BucketManager(provider=lagging, clock=clock).apply(DESIRED)
+    assert sorted(c.aspect or "" for c in lagging.writes) == ["tags", "versioning"]
+    assert len(clock.slept) == 4, "the aspects are re-read together each round, not one after the other"
+
+
 def test_setting_that_never_reads_back_raises_convergence_error_naming_it(
     memory: InMemoryProvider, clock: FakeClock
 ) -> None:
