@@ -78,6 +78,9 @@ def target(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> T
             _aws_skipped.append(request.node.nodeid)
             pytest.skip(AWS_SKIP_REASON)
         session = boto3.Session(region_name=region)
+        # Examples that name other resources by ARN (subscription endpoints) use the caller's account.
+        account = session.client("sts").get_caller_identity()["Account"]
+        monkeypatch.setenv("AWSSTATE_TEST_ACCOUNT_ID", account)
         return Target("aws", AwsProvider(session, region=region),
                       lambda service, r: session.client(service, region_name=r or region), region, None,
                       uuid.uuid4().hex[:8])

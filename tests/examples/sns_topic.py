@@ -8,25 +8,29 @@ which stay pending until their owner confirms them.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from awsstate import SnsTopicDesired, SnsTopicManager, Subscription
 from tests.examples import BotoClients, KindExamples
 
-ACCOUNT = "123456789012"
+
+def _account() -> str:
+    # The moto account by default; the real-AWS acceptance target sets the caller's own account.
+    return os.environ.get("AWSSTATE_TEST_ACCOUNT_ID", "123456789012")
 
 
 def _queue(region: str, name: str) -> str:
-    return f"arn:aws:sqs:{region}:{ACCOUNT}:{name}"
+    return f"arn:aws:sqs:{region}:{_account()}:{name}"
 
 
 def _function(region: str, name: str) -> str:
-    return f"arn:aws:lambda:{region}:{ACCOUNT}:function:{name}"
+    return f"arn:aws:lambda:{region}:{_account()}:function:{name}"
 
 
 def _policy(action: list[str]) -> dict[str, Any]:
     return {"Version": "2012-10-17",
-            "Statement": [{"Sid": "OwnerPublishes", "Effect": "Allow", "Principal": {"AWS": ACCOUNT},
+            "Statement": [{"Sid": "OwnerPublishes", "Effect": "Allow", "Principal": {"AWS": _account()},
                            "Action": action, "Resource": "*"}]}
 
 

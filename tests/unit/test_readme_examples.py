@@ -21,3 +21,12 @@ def readme_block(marker: str) -> str:
 def test_readme_example_runs_on_the_in_memory_provider(marker: str, capsys: pytest.CaptureFixture[str]) -> None:
     exec(compile(readme_block(marker), f"README.md:{marker}", "exec"), {})
     assert "change(s)" in capsys.readouterr().out, "the example prints its plan"
+
+
+def test_readme_failure_injection_example_builds_working_providers() -> None:
+    namespace: dict[str, object] = {}
+    exec(compile(readme_block("failures"), "README.md:failures", "exec"), namespace)
+    from awsstate import FaultInjectingProvider, InMemoryProvider
+
+    assert isinstance(namespace["faulty"], FaultInjectingProvider)
+    assert isinstance(namespace["lagging"], InMemoryProvider)
