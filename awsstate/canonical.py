@@ -26,6 +26,7 @@ __all__ = [
     "canonical_set",
     "canonical_tags",
     "is_aws_tag",
+    "json_list",
     "merged_tags",
     "parse_policy",
     "policies_equal",
@@ -62,6 +63,11 @@ class PolicyDocumentError(ValueError):
 # --------------------------------------------------------------------------
 # Generic JSON helpers
 # --------------------------------------------------------------------------
+
+
+def json_list(value: Json) -> list[Json]:
+    """``value`` if it is a JSON array, else an empty list (for optional array fields)."""
+    return value if isinstance(value, list) else []
 
 
 def canonical_json(value: Json) -> str:

@@ -59,8 +59,8 @@ ROUND_TRIPS: list[tuple[str, dict[str, Any]]] = [
     ("policy", {"policy": log_delivery_policy(NAME)}),
     ("lifecycle", {"lifecycle_rules": LIFECYCLE}),
     ("lifecycle-dates-and-tag-filter", {"lifecycle_rules": [
-        LifecycleRule(id="dated", tags={"a": "b"}, expiration_date="2031-01-01",  # type: ignore[arg-type]
-                      transitions=[{"date": "2030-06-01", "storage_class": "GLACIER"}]),  # type: ignore[list-item]
+        LifecycleRule(id="dated", tags={"a": "b"}, expiration_date="2031-01-01",
+                      transitions=[{"date": "2030-06-01", "storage_class": "GLACIER"}]),
         LifecycleRule(id="off", status="Disabled", expiration_days=3)]}),
     ("cors", {"cors_rules": CORS}),
     ("website-index", {"website": WEBSITE}),

@@ -84,7 +84,7 @@ def test_kms_key_added_to_a_queue_without_one_is_detected_and_applied(aws: AwsPr
     desired = SqsQueueDesired(name="kms-queue", region=REGION,
                               encryption=QueueEncryption.kms("alias/orders", data_key_reuse_period_seconds=900))
     plan = manager.plan(desired)
-    assert [(a.aspect, a.before["mode"], a.after["mode"]) for a in plan.actions  # type: ignore[index]
+    assert [(a.aspect, a.before["mode"], a.after["mode"]) for a in plan.actions
             ] == [("encryption", "sqs", "kms")]
     manager.apply(desired)
     attrs = _sqs().get_queue_attributes(QueueUrl=_sqs().get_queue_url(QueueName="kms-queue")["QueueUrl"],

@@ -116,9 +116,9 @@ def test_a_custom_error_factory_gets_the_call() -> None:
 
 def test_unknown_fault_kinds_and_moments_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown fault kind"):
-        FaultInjectingProvider(InMemoryProvider(), fail_on=1, error="flaky")  # type: ignore[arg-type]
+        FaultInjectingProvider(InMemoryProvider(), fail_on=1, error="flaky")
     with pytest.raises(ValueError, match="when must be"):
-        FaultInjectingProvider(InMemoryProvider(), fail_on=1, when="during")  # type: ignore[arg-type]
+        FaultInjectingProvider(InMemoryProvider(), fail_on=1, when="during")
 
 
 pytest_plugins = ["pytester"]

@@ -127,9 +127,9 @@ def _bounds(example: KindExamples, field: str) -> tuple[float, float]:
     low, high = -math.inf, math.inf
     for rule in _model(example).model_fields[field].metadata:
         if isinstance(rule, annotated_types.Ge):
-            low = float(rule.ge)  # type: ignore[arg-type]
+            low = float(rule.ge)
         elif isinstance(rule, annotated_types.Le):
-            high = float(rule.le)  # type: ignore[arg-type]
+            high = float(rule.le)
     return low, high
 
 

@@ -44,7 +44,7 @@ def _existing(memory: InMemoryProvider, **aspects: Json) -> None:
         memory.world.set_aspect("s3_bucket", NAME, aspect, value)
 
 
-RULE_ID = lifecycle_after(lifecycle_value([LifecycleRule(prefix="tmp/", expiration_days=1)]), [])[0]["id"]  # type: ignore[index]
+RULE_ID = lifecycle_after(lifecycle_value([LifecycleRule(prefix="tmp/", expiration_days=1)]), [])[0]["id"]
 
 # (id, observed aspects, desired fields, expected [(aspect, after)])
 TABLE: list[tuple[str, dict[str, Json], dict[str, Any], list[tuple[str, Json]]]] = [

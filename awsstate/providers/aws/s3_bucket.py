@@ -217,8 +217,11 @@ class S3BucketHandler(AwsHandler):
         if aspect == "policy":
             if not value:
                 return receipt(self.call(ref, "delete_bucket_policy", aspect=aspect, Bucket=bucket))
+            if not isinstance(value, str | dict):
+                raise InvalidRequestError(f"a bucket policy must be a JSON object, not {value!r}",
+                                          kind=ref.kind, name=bucket, aspect=aspect)
             return receipt(self.call(ref, "put_bucket_policy", aspect=aspect, Bucket=bucket,
-                                     Policy=policy_json(value)))  # type: ignore[arg-type]
+                                     Policy=policy_json(value)))
         if aspect == "lifecycle_rules":
             if not value:
                 return receipt(self.call(ref, "delete_bucket_lifecycle", aspect=aspect, Bucket=bucket))

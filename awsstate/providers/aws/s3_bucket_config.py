@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from awsstate.canonical import Json
+from awsstate.canonical import Json, json_list
 
 __all__ = [
     "acl_from_grants",
@@ -262,12 +262,12 @@ def notifications_to_aws(value: Json) -> dict[str, Any]:
     """``NotificationConfiguration`` for a canonical notifications value (``{}``: none)."""
     config: dict[str, Any] = {}
     value = value if isinstance(value, dict) else {}
-    for target in value.get("targets") or []:  # type: ignore[union-attr]
+    for target in json_list(value.get("targets")):
         if not isinstance(target, dict):
             continue
         arn = str(target["arn"])
         _, section, arn_key = next(k for k in _TARGET_KINDS if arn.split(":")[2] == k[0])
-        item: dict[str, Any] = {arn_key: arn, "Events": list(target["events"])}  # type: ignore[arg-type]
+        item: dict[str, Any] = {arn_key: arn, "Events": json_list(target.get("events"))}
         if target.get("id"):
             item["Id"] = target["id"]
         # Lowercase rule names: AWS accepts either case, moto only lowercase.

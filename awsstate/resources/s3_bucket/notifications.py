@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from awsstate.canonical import Json, canonical_json, canonical_set
+from awsstate.canonical import Json, canonical_json, canonical_set, json_list
 from awsstate.resources.s3_bucket.lifecycle import stable_id
 
 __all__ = [
@@ -140,8 +140,9 @@ def _normal_target(target: Json) -> dict[str, Json]:
     if not isinstance(target, dict):
         return {}
     out: dict[str, Json] = {k: v for k, v in target.items() if v is not None and v != ""}
-    if isinstance(out.get("events"), list):
-        out["events"] = canonical_set(out["events"])  # type: ignore[arg-type]
+    events = out.get("events")
+    if isinstance(events, list):
+        out["events"] = canonical_set(events)
     return out
 
 
@@ -163,8 +164,8 @@ def notifications_after(wanted: Json, observed: Json) -> Json:
     """The notifications to hold: the user's, targets without an id given the id AWS would keep."""
     wanted = wanted if isinstance(wanted, dict) else {}
     have = observed if isinstance(observed, dict) else {}
-    existing = [t for t in have.get("targets") or [] if isinstance(t, dict)]  # type: ignore[union-attr]
-    targets = [t for t in wanted.get("targets") or [] if isinstance(t, dict)]  # type: ignore[union-attr]
+    existing = [t for t in json_list(have.get("targets")) if isinstance(t, dict)]
+    targets = [t for t in json_list(wanted.get("targets")) if isinstance(t, dict)]
     taken = {t.get("id") for t in targets if t.get("id")}
     result: list[Json] = []
     for target in targets:
