@@ -1177,6 +1177,7 @@ def test_public_api_is_exported() -> None:
             "canonical_set",
             "canonical_tags",
             "is_aws_tag",
+            "json_list",
             "merged_tags",
             "parse_policy",
             "policies_equal",

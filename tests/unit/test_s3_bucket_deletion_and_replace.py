@@ -174,7 +174,7 @@ def test_a_stale_plan_is_refused_and_writes_nothing(
     plan = manager.plan(FULL)
     if round_trip:
         plan = Plan.model_validate_json(plan.model_dump_json())
-    memory.world.set_aspect("s3_bucket", NAME, aspect, drifted)  # type: ignore[arg-type]
+    memory.world.set_aspect("s3_bucket", NAME, aspect, drifted)
     recorder.clear()
     with pytest.raises(StalePlanError) as caught:
         manager.apply(plan)
