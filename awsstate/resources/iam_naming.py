@@ -7,7 +7,7 @@ so bad input fails before any call, with pydantic's ``ValidationError`` naming t
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, JsonValue
@@ -123,6 +123,18 @@ def _trust_document(value: Any) -> dict[str, Json]:
 def iam_arn(partition: str, account_id: str, resource: str, path: str, name: str) -> str:
     """The ARN of an IAM ``resource`` (``role``, ``policy``) called ``name`` at ``path``."""
     return f"arn:{partition}:iam::{account_id}:{resource}{path or '/'}{name}"
+
+
+def arn_from_create_path(resource: str) -> Callable[[Mapping[str, Json]], dict[str, Json]]:
+    """``KindSpec.create_attributes`` for an IAM ``resource`` whose ARN contains the path given at creation."""
+
+    def create_attributes(attributes: Mapping[str, Json]) -> dict[str, Json]:
+        arn = str(attributes["arn"])
+        prefix = arn[: arn.index(f":{resource}/") + len(f":{resource}")]
+        name = arn.rsplit("/", 1)[1]
+        return {"arn": f"{prefix}{attributes.get('path') or '/'}{name}"}
+
+    return create_attributes
 
 
 RoleName = Annotated[str, AfterValidator(_role_name)]

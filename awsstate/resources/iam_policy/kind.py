@@ -11,14 +11,12 @@ return and plans show):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from awsstate.canonical import Json, canonical_policy
 from awsstate.errors import AwsStateError
 from awsstate.manager import Manager
 from awsstate.plan import Plan
 from awsstate.resources.common import tags_after, tags_normal
-from awsstate.resources.iam_naming import iam_arn
+from awsstate.resources.iam_naming import arn_from_create_path, iam_arn
 from awsstate.resources.iam_policy.models import IamPolicyDesired, IamPolicyObserved
 from awsstate.spec import Aspect, CreateOnly, KindSpec
 
@@ -38,14 +36,6 @@ def _attributes(name: str, region: str | None, account_id: str) -> dict[str, Jso
     return {"arn": iam_arn("aws", account_id, "policy", "/", name), "path": "/", "description": None}
 
 
-def _create_attributes(attributes: Mapping[str, Json]) -> dict[str, Json]:
-    # The ARN contains the path, which is only known from the create parameters.
-    arn = str(attributes["arn"])
-    prefix = arn[: arn.index(":policy/") + len(":policy")]
-    name = arn.rsplit("/", 1)[1]
-    return {"arn": f"{prefix}{attributes.get('path') or '/'}{name}"}
-
-
 IAM_POLICY = KindSpec(
     kind="iam_policy",
     describe="IAM managed policy",
@@ -54,7 +44,7 @@ IAM_POLICY = KindSpec(
     scope="account",
     regional=False,
     attributes=_attributes,
-    create_attributes=_create_attributes,
+    create_attributes=arn_from_create_path("policy"),
     create_only=(
         CreateOnly(field="path", doc="The policy's path (part of its ARN)."),
         CreateOnly(field="description", doc="The policy's description (CreatePolicy only).",

@@ -14,14 +14,12 @@ return and plans show):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from awsstate.canonical import Json, canonical_policy, canonical_set
 from awsstate.errors import AwsStateError
 from awsstate.manager import Manager
 from awsstate.plan import Plan
 from awsstate.resources.common import tags_after, tags_normal
-from awsstate.resources.iam_naming import iam_arn
+from awsstate.resources.iam_naming import arn_from_create_path, iam_arn
 from awsstate.resources.iam_policy.kind import policy_normal
 from awsstate.resources.iam_role.models import IamRoleDesired, IamRoleObserved
 from awsstate.spec import Aspect, CreateOnly, KindSpec, Reference
@@ -58,14 +56,6 @@ def _attributes(name: str, region: str | None, account_id: str) -> dict[str, Jso
     return {"arn": iam_arn("aws", account_id, "role", "/", name), "path": "/"}
 
 
-def _create_attributes(attributes: Mapping[str, Json]) -> dict[str, Json]:
-    # The ARN contains the path, which is only known from the create parameters.
-    arn = str(attributes["arn"])
-    prefix = arn[: arn.index(":role/") + len(":role")]
-    name = arn.rsplit("/", 1)[1]
-    return {"arn": f"{prefix}{attributes.get('path') or '/'}{name}"}
-
-
 IAM_ROLE = KindSpec(
     kind="iam_role",
     describe="IAM role",
@@ -74,7 +64,7 @@ IAM_ROLE = KindSpec(
     scope="account",
     regional=False,
     attributes=_attributes,
-    create_attributes=_create_attributes,
+    create_attributes=arn_from_create_path("role"),
     create_only=(CreateOnly(field="path", doc="The role's path (part of its ARN)."),),
     aspects=(
         Aspect(name="trust_policy", doc="Who may assume the role.", normalize=policy_normal,

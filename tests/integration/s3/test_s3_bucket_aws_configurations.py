@@ -14,31 +14,12 @@ import pytest
 
 from awsstate import RecordingProvider, S3BucketDesired, S3BucketManager
 from awsstate.errors import InvalidRequestError
-from awsstate.providers.aws import AwsProvider
 from awsstate.resources.s3_bucket import LifecycleRule, ObjectLock
-from awsstate.testing import FakeClock
 from tests.examples.s3_bucket import CORS, LIFECYCLE, WEBSITE, log_delivery_policy
-from tests.integration.conftest import SESSION
 
 REGION = "eu-west-1"
 NAME = "config-bucket"
 ARN = f"arn:aws:s3:::{NAME}"
-
-
-@pytest.fixture
-def recorder(aws: AwsProvider) -> RecordingProvider:
-    return RecordingProvider(aws)
-
-
-@pytest.fixture
-def manager(recorder: RecordingProvider) -> S3BucketManager:
-    # A fake clock: a value that never reads back (moto deviations) fails at once, not after 60 s.
-    return S3BucketManager(provider=recorder, clock=FakeClock())
-
-
-@pytest.fixture
-def s3(moto: None) -> Any:
-    return SESSION.client("s3", region_name=REGION)
 
 
 def _desired(**fields: Any) -> S3BucketDesired:

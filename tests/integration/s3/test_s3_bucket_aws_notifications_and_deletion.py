@@ -16,29 +16,12 @@ import pytest
 from awsstate import RecordingProvider, S3BucketDesired, S3BucketManager
 from awsstate.errors import InvalidRequestError, StalePlanError
 from awsstate.plan import Plan
-from awsstate.providers.aws import AwsProvider
 from awsstate.resources.s3_bucket import BucketNotifications, NotificationTarget
-from awsstate.testing import FakeClock
 from tests.integration.conftest import SESSION
 
 REGION = "eu-west-1"
 NAME = "events-bucket"
 BUCKET_ARN = f"arn:aws:s3:::{NAME}"
-
-
-@pytest.fixture
-def recorder(aws: AwsProvider) -> RecordingProvider:
-    return RecordingProvider(aws)
-
-
-@pytest.fixture
-def manager(recorder: RecordingProvider) -> S3BucketManager:
-    return S3BucketManager(provider=recorder, clock=FakeClock())
-
-
-@pytest.fixture
-def s3(moto: None) -> Any:
-    return SESSION.client("s3", region_name=REGION)
 
 
 def _allow_s3(service_arn: str, action: str) -> str:
