@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from awsstate.canonical import Json, canonical_tags, merged_tags
-from awsstate.spec import DesiredModel
+from awsstate.spec import CreateOnly, DesiredModel
 
-__all__ = ["FIFO_SUFFIX", "check_fifo_name", "tags_after", "tags_normal"]
+__all__ = ["FIFO_BY_NAME", "FIFO_SUFFIX", "check_fifo_name", "tags_after", "tags_normal"]
 
 FIFO_SUFFIX = ".fifo"
+
+FIFO_BY_NAME = CreateOnly(field="is_fifo", attribute="fifo", doc="FIFO or standard: fixed at creation by the name.")
+"""SQS queues and SNS topics: FIFO or not is fixed at creation. Compared through the model's ``is_fifo``
+(derived from the name, whether or not ``fifo`` is given), so a resource that does not match its name
+(made by another tool) is always found and planned as a replace."""
 
 
 def tags_after(desired: DesiredModel, observed: Json) -> Json:

@@ -98,14 +98,20 @@ def test_create_settles_inside_the_budget_with_exactly_the_writes_of_a_consisten
     assert not _manager(example, provider, clock).plan(example.full(name, REGION)).changed
 
 
-@pytest.mark.parametrize(("kind", "aspect"), DRIFTS)
-def test_stale_read_back_of_a_reverted_drift_settles_without_a_second_write(
-    kind: str, aspect: str, world: World, clock: FakeClock, token: str
-) -> None:
+def _converged_then_drifted(kind: str, aspect: str, world: World, token: str) -> tuple[KindExamples, Any]:
+    """The kind's ``full`` example applied on a consistent world, then ``aspect`` drifted out-of-band."""
     example = EXAMPLES[kind]
     desired = example.full(example.name(token), REGION)
     example.manager(provider=InMemoryProvider(world, region="us-east-1")).apply(desired)
     world.set_aspect(kind, desired.name, aspect, example.drift[aspect], region=REGION)
+    return example, desired
+
+
+@pytest.mark.parametrize(("kind", "aspect"), DRIFTS)
+def test_stale_read_back_of_a_reverted_drift_settles_without_a_second_write(
+    kind: str, aspect: str, world: World, clock: FakeClock, token: str
+) -> None:
+    example, desired = _converged_then_drifted(kind, aspect, world, token)
     provider = _lagging(world, stale_reads=3)
     _manager(example, provider, clock).apply(desired)
     assert [(c.operation, c.aspect) for c in provider.writes] == [("write_aspect", aspect)]
@@ -117,10 +123,7 @@ def test_stale_read_back_of_a_reverted_drift_settles_without_a_second_write(
 def test_a_setting_that_never_reads_back_raises_convergence_error_naming_the_aspect(
     kind: str, aspect: str, world: World, clock: FakeClock, token: str
 ) -> None:
-    example = EXAMPLES[kind]
-    desired = example.full(example.name(token), REGION)
-    example.manager(provider=InMemoryProvider(world, region="us-east-1")).apply(desired)
-    world.set_aspect(kind, desired.name, aspect, example.drift[aspect], region=REGION)
+    example, desired = _converged_then_drifted(kind, aspect, world, token)
     provider = _lagging(world, stale_reads=10_000)
     with pytest.raises(ConvergenceError) as caught:
         _manager(example, provider, clock, SettlePolicy(timeout=5.0)).apply(desired)

@@ -24,10 +24,10 @@ from typing import Any
 
 from awsstate.canonical import Json, canonical_json, canonical_policy
 from awsstate.manager import Manager
-from awsstate.resources.common import tags_after, tags_normal
+from awsstate.resources.common import FIFO_BY_NAME, tags_after, tags_normal
 from awsstate.resources.sns_topic.models import SnsTopicDesired, SnsTopicObserved, Subscription
 from awsstate.resources.sqs_queue.naming import FIFO_SUFFIX, arn_partition
-from awsstate.spec import Aspect, CreateOnly, KindSpec
+from awsstate.spec import Aspect, KindSpec
 
 __all__ = ["SNS_TOPIC", "SnsTopicManager", "subscription_value"]
 
@@ -117,10 +117,7 @@ SNS_TOPIC = KindSpec(
     scope="region",
     regional=True,
     attributes=_attributes,
-    create_only=(
-        # Compared through ``is_fifo`` (derived from the name), as for SQS queues.
-        CreateOnly(field="is_fifo", attribute="fifo", doc="FIFO or standard: fixed at creation by the name."),
-    ),
+    create_only=(FIFO_BY_NAME,),
     aspects=(
         Aspect(name="display_name", doc="Display name (SMS/email sender).", normalize=_text_normal,
                on_create=True, in_existence=True, aws_default=""),

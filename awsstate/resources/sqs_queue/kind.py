@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from awsstate.canonical import Json, canonical_policy, canonical_set
 from awsstate.manager import Manager
-from awsstate.resources.common import tags_after, tags_normal
+from awsstate.resources.common import FIFO_BY_NAME, tags_after, tags_normal
 from awsstate.resources.sqs_queue.models import (
     DEFAULT_KMS_DATA_KEY_REUSE_SECONDS,
     QueueEncryption,
@@ -33,7 +33,7 @@ from awsstate.resources.sqs_queue.models import (
     SqsQueueObserved,
 )
 from awsstate.resources.sqs_queue.naming import FIFO_SUFFIX, arn_partition
-from awsstate.spec import Aspect, CreateOnly, KindSpec, Reference
+from awsstate.spec import Aspect, KindSpec, Reference
 
 __all__ = ["SQS_ENCRYPTION_DEFAULT", "SQS_QUEUE", "SqsQueueManager"]
 
@@ -112,11 +112,7 @@ SQS_QUEUE = KindSpec(
     scope="region",
     regional=True,
     attributes=_attributes,
-    create_only=(
-        # Compared through ``is_fifo`` (derived from the name, whether or not ``fifo`` is given), so a
-        # queue that does not match its name is always found; see SqsQueueDesired.fifo.
-        CreateOnly(field="is_fifo", attribute="fifo", doc="FIFO or standard: fixed at creation by the name."),
-    ),
+    create_only=(FIFO_BY_NAME,),
     aspects=(
         _scalar("visibility_timeout_seconds", "Visibility timeout (s).", 30),
         _scalar("message_retention_seconds", "Message retention (s).", 345600),
