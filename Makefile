@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
-.PHONY: install demo test test-unit test-integration test-acceptance accept-s3 lint bench clean
+.PHONY: install demo test test-unit test-integration test-acceptance accept-s3 lint bench exports clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,8 +36,12 @@ accept-s3: $(STAMP)  ## the S3 bucket acceptance scenarios only
 bench: $(STAMP)  ## benchmarks: table printed, figures in benchmarks/results/latest.json (BENCH_ARGS=--quick for a short run)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
+exports: $(STAMP)  ## regenerate the TYPE_CHECKING imports of awsstate/__init__.py from awsstate/kinds.py
+	$(PY) tools/gen_exports.py
+	$(PY) -m ruff check --fix --select I --quiet awsstate/__init__.py
+
 lint: $(STAMP)  ## ruff and mypy --strict
-	$(PY) -m ruff check awsstate tests examples benchmarks
+	$(PY) -m ruff check awsstate tests examples benchmarks tools
 	$(PY) -m mypy awsstate
 
 clean:

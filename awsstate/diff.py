@@ -3,29 +3,67 @@
 Rules (see ARCHITECTURE.md):
 
 * only aspects the desired model manages are compared; others are never touched;
-* comparison is semantic (each aspect's ``normalize``), so AWS's rewrites never cause a diff;
-* a missing resource is planned as one ``create`` plus one ``update`` per managed aspect that a
-  new resource would not already satisfy;
-* a difference in a create-only setting is planned as ``replace`` with its reason (apply refuses
+* comparison is semantic (each aspect's ``normalize``, applied once per side), so AWS's rewrites
+  never cause a diff;
+* a missing resource is planned as one create plus one update per managed aspect that a new
+  resource would not already satisfy;
+* a difference in a create-only setting is planned as a replace with its reasons (apply refuses
   it unless allowed); nothing is ever planned for deletion unless asked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from awsstate.canonical import Json
-from awsstate.plan import Action, Observation, render_value
+from awsstate.errors import RequiredSettingError
+from awsstate.plan import AnyAction, CreateAction, DeleteAction, Observation, ReplaceAction, UpdateAction, render_value
+from awsstate.secrets import same
 from awsstate.spec import DesiredModel, KindSpec, Missing
 
-__all__ = ["describe_change", "diff", "stale_aspects"]
+__all__ = ["delete_actions", "diff", "stale_aspects"]
 
 
-def diff(spec: KindSpec, desired: DesiredModel, observed: Observation, region: str | None) -> tuple[Action, ...]:
+def _physical_id(spec: KindSpec, attributes: Mapping[str, Json]) -> str | None:
+    value = attributes.get(spec.identity.physical_id)
+    return value if isinstance(value, str) else None
+
+
+def diff(spec: KindSpec, desired: DesiredModel, observed: Observation, region: str | None) -> tuple[AnyAction, ...]:
     """The actions that take ``observed`` to ``desired`` for one resource of kind ``spec``."""
-    name = desired.name
-    managed = spec.managed(desired)
     if not observed.exists:
+        _require_create_settings(spec, desired)
         return _create_actions(spec, desired, region)
+    physical_id = _physical_id(spec, observed.attributes)
+    reasons = _replace_reasons(spec, desired, observed)
+    if reasons:
+        _require_create_settings(spec, desired)
+        # The new resource lives where the desired model says; the old one is deleted where it is.
+        new_region = (spec.region_of(desired) or region) if spec.regional else None
+        force = getattr(desired, "force_destroy", None) is True
+        writes = _aspect_writes(spec, desired, new_region, new=False)
+        replace = ReplaceAction(
+            kind=spec.kind, name=desired.name, region=new_region, physical_id=physical_id,
+            reasons=tuple(reasons), from_region=observed.region, params=spec.create_params(desired),
+            carried_over=tuple(a.aspect for a in writes), force=force,
+            contents=spec.contents.describe if spec.contents is not None else None,
+            sensitive=_sensitive_params(spec, desired),
+        )
+        return (replace, *writes)
 
+    actions: list[AnyAction] = []
+    for aspect in spec.managed(desired):
+        if aspect.in_create and aspect.name not in observed.aspects:
+            continue
+        before = observed.aspects.get(aspect.name)
+        after = aspect.after(desired, before)
+        if not aspect.equal(before, after):
+            actions.append(UpdateAction(kind=spec.kind, name=desired.name, region=region, physical_id=physical_id,
+                                        aspect=aspect.name, before=before, after=after, sensitive=aspect.sensitive))
+    return tuple(actions)
+
+
+def _replace_reasons(spec: KindSpec, desired: DesiredModel, observed: Observation) -> list[str]:
     reasons = []
     for setting in spec.create_only:
         wanted = getattr(desired, setting.field)
@@ -35,98 +73,77 @@ def diff(spec: KindSpec, desired: DesiredModel, observed: Observation, region: s
         have = observed.attributes.get(setting.attribute_name)
         if have != want:
             reasons.append(f"{setting.field} is fixed at creation: {render_value(have)} -> {render_value(want)}")
-    for aspect in managed:
+    for aspect in spec.managed(desired):
         if aspect.replace_if is not None and aspect.name in observed.aspects:
             have_value = observed.aspects[aspect.name]
             reason = aspect.replace_if(have_value, aspect.after(desired, have_value))
             if reason:
                 reasons.append(f"{aspect.name}: {reason}")
-    if reasons:
-        # The new resource lives where the desired model says; the old one is deleted where it is
-        # (``observed.region``). With force_destroy the old one's contents may go with it.
-        new_region = (spec.region_of(desired) or region) if spec.regional else None
-        old: dict[str, Json] = {k: observed.attributes.get(k) for k in spec.create_params(desired)}
-        if getattr(desired, "force_destroy", None) is True:
-            old["force_destroy"] = True
-        replace = Action(
-            type="replace", kind=spec.kind, name=name, region=new_region, before=old,
-            after=spec.create_params(desired),
-            details=f"{spec.kind} {name}: replace ({'; '.join(reasons)})",
+    return reasons
+
+
+def _require_create_settings(spec: KindSpec, desired: DesiredModel) -> None:
+    missing = [name for name in spec.required_on_create if getattr(desired, name) is None]
+    if missing:
+        raise RequiredSettingError(
+            f"{spec.kind} {desired.name!r}: {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+            f"required to create the {spec.describe.split()[-1]} (it does not exist yet)"
         )
-        # After a replace every managed aspect is written onto the new resource.
-        return (replace, *_aspect_writes(spec, desired, new_region, None))
-
-    actions = []
-    for aspect in managed:
-        if aspect.on_create and aspect.name not in observed.aspects:
-            continue
-        before = observed.aspects.get(aspect.name)
-        after = aspect.after(desired, before)
-        if not aspect.equal(before, after):
-            actions.append(_update(spec.kind, name, region, aspect.name, before, after))
-    return tuple(actions)
 
 
-def _create_actions(spec: KindSpec, desired: DesiredModel, region: str | None) -> tuple[Action, ...]:
-    params = spec.create_params(desired)
-    where = f" in {region}" if region else ""
-    create = Action(
-        type="create", kind=spec.kind, name=desired.name, region=region, after=params,
-        details=f"{spec.kind} {desired.name}: create{where}",
-    )
-    return (create, *_aspect_writes(spec, desired, region, "create"))
+def _sensitive_params(spec: KindSpec, desired: DesiredModel) -> tuple[str, ...]:
+    return tuple(a.name for a in spec.aspects if a.sensitive and a.in_create and a.is_managed(desired))
 
 
-def _aspect_writes(spec: KindSpec, desired: DesiredModel, region: str | None, mode: str | None) -> list[Action]:
+def _create_actions(spec: KindSpec, desired: DesiredModel, region: str | None) -> tuple[AnyAction, ...]:
+    create = CreateAction(kind=spec.kind, name=desired.name, region=region, params=spec.create_params(desired),
+                          sensitive=_sensitive_params(spec, desired))
+    return (create, *_aspect_writes(spec, desired, region, new=True))
+
+
+def _aspect_writes(spec: KindSpec, desired: DesiredModel, region: str | None, *, new: bool) -> list[UpdateAction]:
     actions = []
     for aspect in spec.managed(desired):
-        if aspect.on_create:
+        if aspect.in_create:
             continue
-        settled = aspect.settled_on_create
+        settled = aspect.new_value
         start: Json = None if isinstance(settled, Missing) else settled
         after = aspect.after(desired, start)
         if not isinstance(settled, Missing) and aspect.equal(start, after):
             continue  # every backend gives a new resource this value already
-        actions.append(_update(spec.kind, desired.name, region, aspect.name, None, after, new=True))
+        actions.append(UpdateAction(kind=spec.kind, name=desired.name, region=region, aspect=aspect.name,
+                                    after=after, new=True, sensitive=aspect.sensitive))
     return actions
 
 
-def _update(
-    kind: str, name: str, region: str | None, aspect: str, before: Json, after: Json, *, new: bool = False
-) -> Action:
-    change = f"set {render_value(after)}" if new else describe_change(before, after)
-    return Action(
-        type="update", kind=kind, name=name, region=region, aspect=aspect, before=before, after=after,
-        details=f"{kind} {name}: {aspect}: {change}",
-    )
-
-
-def describe_change(before: Json, after: Json) -> str:
-    """``before -> after``; for two objects, only the keys that differ (``+k=v``, ``-k``, ``k: a -> b``)."""
-    if not (isinstance(before, dict) and isinstance(after, dict)) or not before:
-        return f"{render_value(before)} -> {render_value(after)}"
-    parts = []
-    for key in sorted(set(before) | set(after)):
-        if key not in after:
-            parts.append(f"-{key}")
-        elif key not in before:
-            parts.append(f"+{key}={render_value(after[key])}")
-        elif before[key] != after[key]:
-            parts.append(f"{key}: {render_value(before[key])} -> {render_value(after[key])}")
-    return ", ".join(parts) or f"{render_value(before)} -> {render_value(after)}"
+def delete_actions(spec: KindSpec, name: str, observed: Observation, *, force: bool) -> tuple[AnyAction, ...]:
+    """One delete when the resource exists (``force``: its contents go with it), else nothing."""
+    if not observed.exists:
+        return ()
+    return (DeleteAction(kind=spec.kind, name=name, region=observed.region,
+                         physical_id=_physical_id(spec, observed.attributes), force=force,
+                         contents=spec.contents.describe if spec.contents is not None else None),)
 
 
 def stale_aspects(spec: KindSpec, planned: Observation, now: Observation) -> dict[str, tuple[Json, Json]]:
-    """Aspects (and existence/attributes) that changed between two observations, semantically."""
+    """Aspects (and existence/attributes) that changed between two observations, semantically.
+
+    A value the planned observation holds masked (a plan read back from JSON) is compared by
+    digest: it is stale when the current value does not mask to the same thing.
+    """
     changed: dict[str, tuple[Json, Json]] = {}
     if planned.exists != now.exists:
         changed["exists"] = (planned.exists, now.exists)
         return changed
     for key, before in planned.attributes.items():
-        if now.attributes.get(key) != before:
-            changed[key] = (before, now.attributes.get(key))
+        current_attribute = now.attributes.get(key)
+        verdict = same(before, current_attribute, sensitive=False)
+        if (current_attribute != before) if verdict is None else not verdict:
+            changed[key] = (before, current_attribute)
     for name, before in planned.aspects.items():
+        aspect = spec.aspect(name)
         current = now.aspects.get(name)
-        if not spec.aspect(name).equal(before, current):
+        verdict = same(before, current, sensitive=aspect.sensitive)
+        if (not aspect.equal(before, current)) if verdict is None else not verdict:
             changed[name] = (before, current)
     return changed

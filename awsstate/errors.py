@@ -18,8 +18,14 @@ in this tree: it raises pydantic's ``ValidationError`` when the model is built, 
     │   └── NotSupportedError         the backend does not implement the call
     ├── UnknownKindError              no resource kind registered under that name
     ├── StalePlanError                state changed since the plan was computed; nothing written
+    ├── PlanFormatError               a saved plan of another format version
+    ├── InvalidPlanError              a plan that does not describe what it would change, or holds masks
+    ├── RequiredSettingError          a create planned without a setting AWS requires
     ├── UnsafeChangeError             a delete or replace the caller has not allowed
     └── ConvergenceError              a changed aspect never read back as desired in the budget
+
+Messages never show secrets: credentials inside URLs are masked (``user:****@``, ``token=****``)
+and values of sensitive aspects are shown as ``(sensitive)``.
 
 A provider error raised during ``apply`` carries ``completed``: the actions finished before it.
 Every action is idempotent, so running apply again converges from wherever it stopped.
@@ -29,16 +35,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from awsstate.secrets import SENSITIVE, scrub_text
+
 __all__ = [
     "AccessDeniedError",
     "AlreadyExistsError",
     "AwsStateError",
     "ConvergenceError",
+    "InvalidPlanError",
     "InvalidRequestError",
     "NameTakenError",
     "NotFoundError",
     "NotSupportedError",
+    "PlanFormatError",
     "ProviderError",
+    "RequiredSettingError",
     "StalePlanError",
     "ThrottledError",
     "UnknownKindError",
@@ -98,7 +109,7 @@ class ProviderError(AwsStateError):
         if self.request_id:
             parts.append(f"[request id: {self.request_id}]")
         text = " ".join(parts)
-        return f"{text}. {self.hint}" if self.hint else text
+        return scrub_text(f"{text}. {self.hint}" if self.hint else text)
 
 
 class NotFoundError(ProviderError):
@@ -182,15 +193,33 @@ class StalePlanError(AwsStateError):
     ``changed`` maps each aspect that differs to ``(planned_before, now)``.
     """
 
-    def __init__(self, kind: str, name: str, changed: Mapping[str, tuple[object, object]]) -> None:
+    def __init__(self, kind: str, name: str, changed: Mapping[str, tuple[object, object]],
+                 sensitive: frozenset[str] = frozenset()) -> None:
         self.kind = kind
         self.name = name
         self.changed = dict(changed)
-        listing = "; ".join(f"{k}: planned from {b!r}, now {n!r}" for k, (b, n) in changed.items())
-        super().__init__(
+
+        def shown(key: str, value: object) -> str:
+            return SENSITIVE if key in sensitive else repr(value)
+
+        listing = "; ".join(f"{k}: planned from {shown(k, b)}, now {shown(k, n)}" for k, (b, n) in changed.items())
+        super().__init__(scrub_text(
             f"{kind} {name!r} changed since the plan was computed ({listing}). "
             "Nothing was written. Plan again and review the new plan."
-        )
+        ))
+
+
+class PlanFormatError(AwsStateError):
+    """A saved plan in a format this version of awsstate does not read (plan again)."""
+
+
+class InvalidPlanError(AwsStateError):
+    """A plan that cannot be applied as it is: an action about another resource than the plan's
+    own (an edited plan), or a secret that the plan's JSON form masked. Nothing was written."""
+
+
+class RequiredSettingError(AwsStateError):
+    """Creating the resource needs a setting the desired model leaves unset (an IAM role's trust policy)."""
 
 
 class UnsafeChangeError(AwsStateError):
@@ -200,14 +229,15 @@ class UnsafeChangeError(AwsStateError):
         self.kind = kind
         self.name = name
         self.reason = reason
-        super().__init__(f"{kind} {name!r}: refusing: {reason}. Nothing was written. {how_to_allow}")
+        super().__init__(scrub_text(f"{kind} {name!r}: refusing: {reason}. Nothing was written. {how_to_allow}"))
 
 
 class ConvergenceError(AwsStateError):
     """A written aspect did not read back as desired within the settle budget."""
 
     def __init__(
-        self, kind: str, name: str, aspect: str, expected: object, last_seen: object, waited: float
+        self, kind: str, name: str, aspect: str, expected: object, last_seen: object, waited: float,
+        *, sensitive: bool = False,
     ) -> None:
         self.kind = kind
         self.name = name
@@ -215,8 +245,9 @@ class ConvergenceError(AwsStateError):
         self.expected = expected
         self.last_seen = last_seen
         self.completed: list[object] = []
-        super().__init__(
-            f"{kind} {name!r} ({aspect}): still reads {last_seen!r} instead of {expected!r} after "
+        seen, wanted = (SENSITIVE, SENSITIVE) if sensitive else (repr(last_seen), repr(expected))
+        super().__init__(scrub_text(
+            f"{kind} {name!r} ({aspect}): still reads {seen} instead of {wanted} after "
             f"{waited:.1f}s. Another actor may be changing it; apply again, or raise the settle "
             "timeout if the service is slow to propagate."
-        )
+        ))

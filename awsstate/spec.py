@@ -1,115 +1,75 @@
-"""How a resource kind declares itself: identity, aspects and field semantics.
+"""The kind contract (v2): how a resource kind declares itself.
 
 A resource is an identity (kind, name, region) plus *aspects*. An aspect is one independently
-readable and writable piece of configuration (an S3 bucket's tags, versioning, public access
-block ...). Each aspect maps to one read call and one write call on every provider, which is what
-makes plans minimal and call counts predictable: an aspect the user did not set is never read
-and never written.
+read and written piece of configuration (an S3 bucket's tags, versioning, public access block
+...) with **one name** (the Desired field, the aspect in plans, the Observed field and the key of
+the kind's AWS table), **one value type**, one read and one write. An aspect the user did not set
+is never read and never written.
 
-Resources declare semantics here; the diff engine (:mod:`awsstate.diff`) decides. Providers get
-everything they need from these declarations (AWS defaults for the in-memory fake, computed
-attributes such as ARNs), so the in-memory and recording providers have no per-kind code.
+A kind is declarations only: its :class:`KindSpec` (aspects, create-only settings, lifecycle,
+what the in-memory fake needs in one :class:`Fake`), and, in ``awsstate.providers.aws.<kind>``,
+one table of read/write functions. The engine decides; providers need nothing else, so the
+in-memory and wrapping providers have no per-kind code. The Observed model of every kind is
+generated here from the spec, with the Desired model's field names, and
+:meth:`ObservedModel.to_desired` is the inverse of the desired -> value mapping (export).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, cast
+from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field, ValidationError, create_model
 
+from awsstate.aspects import MISSING, Aspect, Attribute, CreateOnly, Missing, to_json
 from awsstate.canonical import Json
+from awsstate.memo import IdentityMemo
+from awsstate.models import DesiredModel, ObservedModel
 
 __all__ = [
     "MISSING",
-    "Missing",
     "Aspect",
+    "Attribute",
+    "Contents",
     "CreateOnly",
     "DesiredModel",
+    "Fake",
+    "FakeContents",
+    "Identity",
     "KindSpec",
+    "Missing",
     "ObservedModel",
     "Reference",
     "ResourceRef",
     "Scope",
 ]
 
+_MANAGED = IdentityMemo(1024)
+
 Scope = Literal["global", "account", "region"]
 """Where a name must be unique: ``global`` (S3 buckets, across all accounts), ``account`` (IAM),
-``region`` (SQS queues, SNS topics: per account and region)."""
-
-
-class Missing:
-    """Marker for "no value declared" where ``None`` is a meaningful value."""
-
-    _instance: ClassVar[Missing | None] = None
-
-    def __new__(cls) -> Missing:  # noqa: D102 - a singleton
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-MISSING = Missing()
-
-
-class DesiredModel(BaseModel):
-    """Base of every ``...Desired`` model: frozen, unknown fields rejected, validated on build.
-
-    Field rule, for every resource: a field left unset (``None``) is *unmanaged*: it is never
-    read and never written. An explicit empty value (``{}``, ``[]``) means "ensure none".
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
-
-    name: str
-    state: Literal["present", "absent"] = "present"
-    """``present``: converge to this model. ``absent``: delete the resource if it exists (the only
-    way, with ``manager.delete``, that awsstate ever deletes anything)."""
-
-    def __repr__(self) -> str:
-        # Only what is managed: unset fields are noise, and None means "leave alone" anyway.
-        fields = ", ".join(
-            f"{key}={value!r}" for key, value in self if value is not None and (key, value) != ("state", "present")
-        )
-        return f"{type(self).__name__}({fields})"
-
-    __str__ = __repr__
-
-
-class ObservedModel(BaseModel):
-    """Base of every ``...Observed`` model: what a provider read. Aspects not read are ``None``."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    name: str
+``region`` (SQS queues, SNS topics, log groups: per account and region)."""
 
 
 @dataclass(frozen=True, slots=True)
 class ResourceRef:
-    """Which resource a provider call is about: kind, name and the region to call."""
+    """Which resource a provider call is about: its kind's spec, its name and the region to call."""
 
-    kind: str
+    spec: KindSpec = field(repr=False, compare=False, hash=False)
     name: str
     region: str | None = None
+    kind: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", self.spec.kind)
 
     def __str__(self) -> str:
         return f"{self.kind} {self.name!r}" + (f" in {self.region}" if self.region else "")
 
-
-def _identity(value: Json) -> object:
-    return value
-
-
-def _as_json(value: Any) -> Json:
-    """Default ``to_value``: the field already holds its canonical JSON value."""
-    return cast(Json, value)
+    def at(self, region: str | None) -> ResourceRef:
+        """The same resource, called in ``region``."""
+        return ResourceRef(self.spec, self.name, region)
 
 
 @dataclass(frozen=True)
@@ -128,87 +88,70 @@ class Reference:
     key: str = ""
 
 
+WriteCheck = Callable[[Json, Json, Mapping[str, Json]], str | None]
+"""In-memory fake: ``(current, new, every aspect of the resource) -> error message or None``."""
+
+
 @dataclass(frozen=True)
-class Aspect:
-    """One independently read and written piece of a resource's configuration.
+class Identity:
+    """How a resource is found and named.
+
+    ``by="name"``: a unique name per :data:`Scope` (every kind so far). It is the seam for kinds
+    whose identity is a server-assigned id found by alias or tag. ``physical_id`` is the
+    existence attribute that names the resource physically (plans carry it, and apply refuses a
+    plan whose physical id is not the resource's).
+    """
+
+    by: Literal["name"] = "name"
+    physical_id: str = "arn"
+
+
+class FakeContents(Protocol):
+    """What the in-memory fake keeps inside a resource (objects in a bucket)."""
+
+    def summary(self) -> str | None:
+        """``None`` when empty, else what is inside (``"2 object(s) ..."``)."""
+        ...
+
+    def clear(self) -> None:
+        """Remove everything (``force_destroy``)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What a resource holds that ``force_destroy`` deletes with it (a bucket's objects).
+
+    ``describe`` completes "deletes ..." in plans; ``fake`` makes the in-memory store of one
+    resource (given the resource's aspect values, which it may consult: versioning).
+    """
+
+    describe: str
+    fake: Callable[[Mapping[str, Json]], FakeContents] | None = None
+
+
+@dataclass(frozen=True)
+class Fake:
+    """Everything the in-memory fake needs beyond the aspects, in one place.
 
     Attributes:
-        name: the aspect's name, as used in plans, calls and logs (``"versioning"``).
-        doc: one line for humans.
-        field: the Desired model field that manages it (defaults to ``name``).
-        to_value: turns the Desired field's value into the aspect's canonical JSON value.
-        target: optional ``(desired_model, observed_value) -> value to write``, for aspects
-            whose write depends on what is there (tags keep ``aws:`` keys; versioning ``False``
-            is satisfied by a bucket that never had versioning).
-        normalize: maps a value to a form where ``==`` means "AWS treats these as the same".
-        on_create: the value is passed in the create call, not written separately.
-        settled_on_create: the value every backend gives a new resource (a create plan skips
-            the write when the desired value equals it). Leave ``MISSING`` when backends differ.
-        aws_default: what real AWS gives a new resource; the in-memory fake starts with it.
-        check_write: in-memory only: ``(current, new) -> error message or None`` for writes
-            that real AWS rejects.
-        in_existence: the existence read already returns this aspect (under its name), as
-            IAM GetRole returns a role's description and trust policy: no separate read call.
-        references: the aspect holds ARNs of other resources (see :class:`Reference`).
-        replace_if: optional ``(observed, after) -> reason or None``: a change AWS cannot make
-            in place (an S3 bucket's object lock cannot be turned off) is planned as a replace.
+        defaults: what real AWS gives a new resource, per aspect (the fake starts with it).
+        checks: per aspect, writes real AWS refuses (see :data:`WriteCheck`).
+        references: per aspect, the other resources its value names (see :class:`Reference`).
+        create_attributes: ``attributes -> computed attributes`` that depend on create
+            parameters (an IAM ARN contains the path), called after a create.
+        refuse_delete: ``aspects -> (aspect, reason) or None``: a delete AWS refuses, and the
+            aspect that makes it refuse (deletion protection).
+        create_aspects: ``create params -> aspect values`` that AWS sets as a consequence of a
+            create (a bucket created with Object Lock has versioning enabled).
     """
 
-    name: str
-    doc: str
-    field: str = ""
-    to_value: Callable[[Any], Json] = _as_json
-    target: Callable[[Any, Json], Json] | None = None
-    normalize: Callable[[Json], object] = _identity
-    on_create: bool = False
-    settled_on_create: Json | Missing = MISSING
-    aws_default: Json = None
-    check_write: Callable[[Json, Json], str | None] | None = None
-    in_existence: bool = False
-    references: Reference | None = None
-    replace_if: Callable[[Json, Json], str | None] | None = None
-
-    @property
-    def field_name(self) -> str:
-        """The Desired field that manages this aspect."""
-        return self.field or self.name
-
-    def is_managed(self, desired: DesiredModel) -> bool:
-        """True when the user set the field: only then is the aspect read or written."""
-        return getattr(desired, self.field_name) is not None
-
-    def desired_value(self, desired: DesiredModel) -> Json:
-        """The canonical value the user asked for."""
-        return self.to_value(getattr(desired, self.field_name))
-
-    def after(self, desired: DesiredModel, observed: Json) -> Json:
-        """The value to hold after apply, given what is there now."""
-        if self.target is not None:
-            return self.target(desired, observed)
-        return self.desired_value(desired)
-
-    def equal(self, a: Json, b: Json) -> bool:
-        """Semantic equality, as AWS sees it."""
-        return self.normalize(a) == self.normalize(b)
-
-
-@dataclass(frozen=True)
-class CreateOnly:
-    """A setting fixed at creation (an S3 bucket's region, a queue's FIFO flag).
-
-    It is read by the existence call (so it costs no extra read) from ``attribute``, and a
-    change is planned as a *replace* with the reason, which apply refuses unless allowed.
-    """
-
-    field: str
-    doc: str
-    attribute: str = ""
-    to_value: Callable[[Any], Json] = _as_json
-
-    @property
-    def attribute_name(self) -> str:
-        """The existence attribute this setting is compared with."""
-        return self.attribute or self.field
+    defaults: Mapping[str, Json] = field(default_factory=dict)
+    checks: Mapping[str, WriteCheck] = field(default_factory=dict)
+    references: Mapping[str, Reference] = field(default_factory=dict)
+    create_attributes: Callable[[Mapping[str, Json]], dict[str, Json]] | None = None
+    refuse_delete: Callable[[Mapping[str, Json]], tuple[str, str] | None] | None = None
+    create_aspects: Callable[[Mapping[str, Json]], dict[str, Json]] | None = None
 
 
 @dataclass(frozen=True)
@@ -217,33 +160,66 @@ class KindSpec:
 
     Attributes:
         kind: the kind's name (``"s3_bucket"``).
-        desired_model / observed_model: the pydantic models users see.
+        describe: what it is, for humans (``"S3 bucket"``).
+        desired_model: the user's model. Its Observed model is generated from this spec.
         aspects: the kind's aspects, in the order they are applied.
+        attributes: the computed attributes the existence read returns (``arn`` ...).
+        derive: ``(name, region, account_id) -> attributes`` known before the resource exists
+            (ARNs built from name, account and region); the in-memory fake returns them.
         create_only: settings fixed at creation, compared with existence attributes.
         scope: where names are unique (see :data:`Scope`).
         regional: whether the resource lives in a region (IAM does not).
-        attributes: ``(name, region, account_id) -> computed attributes`` such as the ARN,
-            returned by the existence read of the in-memory fake.
-        describe: one line for humans (``"S3 bucket"``).
-        create_attributes: optional ``attributes -> computed attributes`` for attributes that
-            depend on create parameters (an IAM ARN contains the path); the in-memory fake calls
-            it after a create with the new resource's attributes.
+        identity: how the resource is found (see :class:`Identity`).
+        required_on_create: Desired fields without which the resource cannot be created (an
+            IAM role's trust policy); planning a create without them is an error naming them.
+        ready: ``attributes -> bool``: whether a resource that exists is usable yet (a
+            DynamoDB table ACTIVE); apply waits for it after a create, within the settle budget.
+        gone: ``attributes -> bool``: an existing resource that counts as deleted (pending
+            deletion in a recovery window).
+        contents: what ``force_destroy`` deletes with the resource.
+        fake: what the in-memory fake needs (see :class:`Fake`).
     """
 
     kind: str
-    desired_model: type[DesiredModel]
-    observed_model: type[ObservedModel]
-    aspects: tuple[Aspect, ...]
-    attributes: Callable[[str, str | None, str], dict[str, Json]]
     describe: str
+    desired_model: type[DesiredModel]
+    aspects: tuple[Aspect, ...]
+    attributes: tuple[Attribute, ...]
+    derive: Callable[[str, str | None, str], dict[str, Json]]
     create_only: tuple[CreateOnly, ...] = ()
     scope: Scope = "region"
     regional: bool = True
-    create_attributes: Callable[[Mapping[str, Json]], dict[str, Json]] | None = None
+    identity: Identity = field(default_factory=Identity)
+    required_on_create: tuple[str, ...] = ()
+    ready: Callable[[Mapping[str, Json]], bool] | None = None
+    gone: Callable[[Mapping[str, Json]], bool] | None = None
+    contents: Contents | None = None
+    fake: Fake = field(default_factory=Fake)
+    observed_model: type[ObservedModel] = field(init=False, repr=False, compare=False)
     _by_name: dict[str, Aspect] = field(init=False, repr=False, compare=False)
+    _carried: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {a.name: a for a in self.aspects})
+        object.__setattr__(self, "_carried", frozenset(a.name for a in self.aspects if a.carried))
+        for aspect in self.aspects:
+            if aspect.name not in self.desired_model.model_fields:
+                raise TypeError(f"{self.kind}: aspect {aspect.name!r} has no field in {self.desired_model.__name__}")
+        self.desired_model.kind_spec = self
+        object.__setattr__(self, "observed_model", self._make_observed())
+
+    def _make_observed(self) -> type[ObservedModel]:
+        fields: dict[str, Any] = {}
+        for attribute in self.attributes:
+            fields[attribute.name] = (attribute.type | None, Field(default=None, description=attribute.doc))
+        for aspect in self.aspects:
+            fields[aspect.name] = (aspect.type | None, Field(default=None, description=aspect.doc))
+        name = self.desired_model.__name__.removesuffix("Desired") + "Observed"
+        model = create_model(name, __base__=ObservedModel, __module__=self.desired_model.__module__, **fields)
+        model.__doc__ = (f"{self.describe[:1].upper()}{self.describe[1:]} as read (generated from its kind spec). "
+                         "Aspects that were not read are ``None``.")
+        model.kind_spec = self
+        return model
 
     def aspect(self, name: str) -> Aspect:
         """The aspect called ``name`` (KeyError names the known aspects)."""
@@ -252,34 +228,74 @@ class KindSpec:
         except KeyError:
             raise KeyError(f"{self.kind} has no aspect {name!r}; aspects: {', '.join(self._by_name)}") from None
 
+    @property
+    def aspect_names(self) -> frozenset[str]:
+        """Every aspect's name."""
+        return frozenset(self._by_name)
+
+    @property
+    def carried(self) -> frozenset[str]:
+        """The aspects the existence read carries."""
+        return self._carried
+
     def managed(self, desired: DesiredModel) -> tuple[Aspect, ...]:
         """The aspects the desired model manages, in apply order (none when it is ``absent``)."""
         if desired.state == "absent":
             return ()
-        return tuple(a for a in self.aspects if a.is_managed(desired))
+        return _MANAGED.get(self, desired, lambda: tuple(a for a in self.aspects if a.is_managed(desired)))
 
     def region_of(self, desired: DesiredModel) -> str | None:
         """The region the desired model names (``None`` for global kinds)."""
         region = getattr(desired, "region", None)
         return region if isinstance(region, str) else None
 
-    def ref(self, desired: DesiredModel, default_region: str | None = None) -> ResourceRef:
-        """The reference a provider call uses for this desired resource."""
-        region = self.region_of(desired) if self.regional else None
-        return ResourceRef(self.kind, desired.name, region or (default_region if self.regional else None))
+    def ref(self, name: str, region: str | None = None) -> ResourceRef:
+        """A reference to the resource ``name`` (the region is dropped for global kinds)."""
+        return ResourceRef(self, name, region if self.regional else None)
 
     def create_params(self, desired: DesiredModel) -> dict[str, Json]:
-        """What the create call carries: create-only settings and ``on_create`` aspects."""
+        """What the create call carries: create-only settings and ``in_create`` aspects."""
         params: dict[str, Json] = {}
         for setting in self.create_only:
             value = getattr(desired, setting.field)
             if value is not None:
                 params[setting.attribute_name] = setting.to_value(value)
         for aspect in self.aspects:
-            if aspect.on_create and aspect.is_managed(desired):
-                params[aspect.name] = aspect.after(desired, aspect.aws_default)
+            if aspect.in_create and aspect.is_managed(desired):
+                start = self.fake.defaults.get(aspect.name) if isinstance(aspect.new_value, Missing) else \
+                    aspect.new_value
+                params[aspect.name] = aspect.after(desired, start)
         return params
 
     def observed(self, name: str, attributes: Mapping[str, Json], aspects: Mapping[str, Json]) -> ObservedModel:
-        """Build the typed Observed model from what was read."""
-        return self.observed_model.model_validate({**attributes, **aspects, "name": name})
+        """The typed Observed model of what was read.
+
+        A value that does not fit its aspect's type (made by another tool, or by a backend that
+        differs from AWS) is kept as read rather than refused: reading never fails on content.
+        """
+        values = {**attributes, **aspects, "name": name}
+        try:
+            return self.observed_model.model_validate(values)
+        except ValidationError:
+            known = {k: v for k, v in values.items() if k in self.observed_model.model_fields}
+            return self.observed_model.model_construct(_fields_set=set(known), **known)
+
+    def to_desired(self, observed: ObservedModel) -> DesiredModel:
+        """The Desired model managing every aspect ``observed`` holds, with its values (export)."""
+        values: dict[str, Any] = {"name": observed.name}
+        for setting in self.create_only:
+            value = getattr(observed, setting.attribute_name, None)
+            target = setting.export_field
+            if value is not None and target and target in self.desired_model.model_fields:
+                values[target] = value
+        region = getattr(observed, "region", None)
+        if self.regional and region is not None and "region" in self.desired_model.model_fields:
+            values["region"] = region
+        read = observed.model_fields_set  # an aspect read as "none" is in it too (value None)
+        for aspect in self.aspects:
+            if aspect.name not in read:
+                continue
+            field_value = aspect.to_field(to_json(getattr(observed, aspect.name)))
+            if field_value is not None:
+                values[aspect.name] = field_value
+        return self.desired_model.model_validate(values)

@@ -3,40 +3,31 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable
+from typing import TypeVar
 
-from awsstate.canonical import Json
-from awsstate.providers.base import Existence, Provider, Receipt
-from awsstate.spec import ResourceRef
+from awsstate.providers.base import Provider, ProviderCall, WrappingProvider
+
+T = TypeVar("T")
 
 
-class DelayedProvider(Provider):
-    """Wraps ``inner``; every call sleeps ``latency`` seconds first (a real sleep)."""
+class DelayedProvider(WrappingProvider):
+    """Wraps ``inner``; every call sleeps ``latency`` seconds first (a real sleep).
 
-    def __init__(self, inner: Provider, latency: float) -> None:
-        self.inner = inner
+    ``parallel_reads`` is what a networked provider allows (AwsProvider's default is 16).
+    """
+
+    def __init__(self, inner: Provider, latency: float, *, parallel_reads: int = 16) -> None:
+        super().__init__(inner)
         self.latency = latency
+        self._parallel = parallel_reads
 
     @property
-    def default_region(self) -> str | None:
-        return self.inner.default_region
+    def parallel_reads(self) -> int:
+        """As many reads in flight as a networked provider allows."""
+        return self._parallel
 
-    def read_existence(self, ref: ResourceRef) -> Existence | None:
+    def intercept(self, call: ProviderCall, proceed: Callable[[], T]) -> T:
+        """Sleep, then make the call."""
         time.sleep(self.latency)
-        return self.inner.read_existence(ref)
-
-    def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
-        time.sleep(self.latency)
-        return self.inner.read_aspect(ref, aspect)
-
-    def create(self, ref: ResourceRef, params: Mapping[str, Json]) -> Receipt:
-        time.sleep(self.latency)
-        return self.inner.create(ref, params)
-
-    def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
-        time.sleep(self.latency)
-        return self.inner.write_aspect(ref, aspect, value)
-
-    def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
-        time.sleep(self.latency)
-        return self.inner.delete(ref, force=force)
+        return proceed()

@@ -1,25 +1,40 @@
-"""The provider interface: how awsstate reads and writes one backend.
+"""The provider interface, and the one seam every wrapper is built on.
 
 A provider serves every resource kind. Its interface is narrow and speaks awsstate's own values
 (canonical JSON per aspect, see :mod:`awsstate.spec`), never boto3 dicts, so that a fake is small:
-five methods, each of which is one call to the backend. The recording and fault-injecting
-wrappers rely on that: one provider call is one API request, and is counted as one.
+five methods, each of which is one call to the backend. One provider call is one API request
+(or a few, for set-valued writes), and is counted as one.
+
+Wrappers (recording, fault injection, latency doubles, users' own) derive from
+:class:`WrappingProvider` and override one hook, :meth:`WrappingProvider.intercept`, which sees
+each call as a :class:`ProviderCall` record and decides when and whether to pass it on::
+
+    class Slow(WrappingProvider):
+        def intercept(self, call, proceed):
+            time.sleep(0.05)
+            return proceed()
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 from awsstate.canonical import Json
 from awsstate.spec import ResourceRef
 
-__all__ = ["Existence", "Provider", "Receipt"]
+__all__ = ["Existence", "Operation", "Provider", "ProviderCall", "Receipt", "WrappingProvider"]
+
+T = TypeVar("T")
 
 Existence = dict[str, Json]
-"""What an existence read returns: ``region`` (for regional kinds and S3) and computed attributes
-such as ``arn``. ``None`` instead of a dict means the resource does not exist."""
+"""What an existence read returns: ``region`` (for regional kinds and S3), computed attributes
+such as ``arn``, and the aspects the read carries. ``None`` instead means it does not exist."""
+
+Operation = Literal["read_existence", "read_aspect", "create", "write_aspect", "delete"]
+"""The five provider calls."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +53,7 @@ class Provider(ABC):
 
     @abstractmethod
     def read_existence(self, ref: ResourceRef) -> Existence | None:
-        """Whether the resource exists and, if so, its attributes (``region``, ``arn`` ...)."""
+        """Whether the resource exists and, if so, its attributes and carried aspects."""
 
     @abstractmethod
     def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
@@ -53,7 +68,7 @@ class Provider(ABC):
 
     @abstractmethod
     def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
-        """Make one aspect hold ``value``: one API write."""
+        """Make one aspect hold ``value``."""
 
     @abstractmethod
     def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
@@ -64,6 +79,127 @@ class Provider(ABC):
         """The region used for a regional resource whose desired model names none."""
         return None
 
+    @property
+    def parallel_reads(self) -> int:
+        """How many reads of one resource the engine may have in flight at once.
+
+        ``1`` (reads one after another) for backends without latency, such as the in-memory
+        fake, where threads would only add overhead; more for networked backends.
+        """
+        return 1
+
     def describe(self) -> str:
         """A short description for logs and reprs."""
         return type(self).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderCall:
+    """One provider call as a record: what a :class:`WrappingProvider` hook sees.
+
+    ``aspect`` is set for aspect reads and writes, ``value`` for writes, ``params`` for creates
+    and ``force`` for deletes.
+    """
+
+    operation: Operation
+    ref: ResourceRef
+    aspect: str | None = None
+    value: Json = None
+    params: Mapping[str, Json] | None = None
+    force: bool = False
+
+    @property
+    def kind(self) -> str:
+        """The resource's kind."""
+        return self.ref.kind
+
+    @property
+    def name(self) -> str:
+        """The resource's name."""
+        return self.ref.name
+
+    @property
+    def region(self) -> str | None:
+        """The region called."""
+        return self.ref.region
+
+    @property
+    def access(self) -> Literal["read", "write"]:
+        """``read`` for existence and aspect reads, ``write`` for everything else."""
+        return "read" if self.operation.startswith("read_") else "write"
+
+    def send(self, provider: Provider) -> Any:
+        """Make this call on ``provider``."""
+        if self.operation == "read_existence":
+            return provider.read_existence(self.ref)
+        if self.operation == "read_aspect":
+            return provider.read_aspect(self.ref, str(self.aspect))
+        if self.operation == "create":
+            return provider.create(self.ref, self.params or {})
+        if self.operation == "write_aspect":
+            return provider.write_aspect(self.ref, str(self.aspect), self.value)
+        return provider.delete(self.ref, force=self.force)
+
+    def __str__(self) -> str:
+        aspect = f" {self.aspect}" if self.aspect else ""
+        return f"{self.operation}{aspect} {self.kind} {self.name}"
+
+
+class WrappingProvider(Provider):
+    """A provider that passes every call to ``inner`` through one hook, :meth:`intercept`.
+
+    Subclasses override :meth:`intercept` only; everything else (the five calls, the default
+    region, the read parallelism) is forwarded.
+    """
+
+    def __init__(self, inner: Provider) -> None:
+        self.inner = inner
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.inner!r})"
+
+    def intercept(self, call: ProviderCall, proceed: Callable[[], T]) -> T:
+        """See, change, delay or fail ``call``; ``proceed()`` makes it on the inner provider."""
+        return proceed()
+
+    def _handle(self, call: ProviderCall) -> Any:
+        return self.intercept(call, lambda: call.send(self.inner))
+
+    def read_existence(self, ref: ResourceRef) -> Existence | None:
+        """:meth:`Provider.read_existence`, through :meth:`intercept`."""
+        result: Existence | None = self._handle(ProviderCall("read_existence", ref))
+        return result
+
+    def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
+        """:meth:`Provider.read_aspect`, through :meth:`intercept`."""
+        result: Json = self._handle(ProviderCall("read_aspect", ref, aspect=aspect))
+        return result
+
+    def create(self, ref: ResourceRef, params: Mapping[str, Json]) -> Receipt:
+        """:meth:`Provider.create`, through :meth:`intercept`."""
+        result: Receipt = self._handle(ProviderCall("create", ref, params=params))
+        return result
+
+    def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
+        """:meth:`Provider.write_aspect`, through :meth:`intercept`."""
+        result: Receipt = self._handle(ProviderCall("write_aspect", ref, aspect=aspect, value=value))
+        return result
+
+    def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
+        """:meth:`Provider.delete`, through :meth:`intercept`."""
+        result: Receipt = self._handle(ProviderCall("delete", ref, force=force))
+        return result
+
+    @property
+    def default_region(self) -> str | None:
+        """The wrapped provider's default region."""
+        return self.inner.default_region
+
+    @property
+    def parallel_reads(self) -> int:
+        """The wrapped provider's read parallelism."""
+        return self.inner.parallel_reads
+
+    def describe(self) -> str:
+        """``<name>(<inner>)``."""
+        return f"{type(self).__name__}({self.inner.describe()})"

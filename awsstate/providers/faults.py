@@ -28,14 +28,12 @@ case (a create that happened although the caller saw an error).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from awsstate.canonical import Json
 from awsstate.errors import ProviderError, ThrottledError
-from awsstate.providers.base import Existence, Provider, Receipt
-from awsstate.spec import ResourceRef
+from awsstate.providers.base import Provider, ProviderCall, WrappingProvider
 
 __all__ = ["FaultCall", "FaultInjectingProvider", "FaultKind", "InjectedFault", "SimulatedCrash", "When"]
 
@@ -103,7 +101,7 @@ def _default_error(kind: FaultKind, call: FaultCall) -> BaseException:
     raise ValueError(f"unknown fault kind {kind!r}; use 'throttled', 'server_error' or 'crash'")
 
 
-class FaultInjectingProvider(Provider):
+class FaultInjectingProvider(WrappingProvider):
     """Wraps ``inner`` and fails chosen calls.
 
     Args:
@@ -131,7 +129,7 @@ class FaultInjectingProvider(Provider):
             raise ValueError(f"when must be 'before' or 'after', not {when!r}")
         if isinstance(error, str):
             _default_error(error, FaultCall(0, "check", "", "", None, None))  # refuse unknown kinds now
-        self.inner = inner
+        super().__init__(inner)
         self.fail_on = fail_on
         self.error = error
         self.when: When = when
@@ -142,11 +140,6 @@ class FaultInjectingProvider(Provider):
 
     def __repr__(self) -> str:
         return f"FaultInjectingProvider({self.inner!r}, fail_on={self.fail_on!r}, when={self.when!r})"
-
-    @property
-    def default_region(self) -> str | None:
-        """The wrapped provider's default region."""
-        return self.inner.default_region
 
     def describe(self) -> str:
         """``faults(<inner>)``."""
@@ -171,35 +164,16 @@ class FaultInjectingProvider(Provider):
             return self.error
         return self.error(call)
 
-    def _call(self, operation: str, ref: ResourceRef, aspect: str | None, fn: Callable[[], T]) -> T:
+    def intercept(self, call: ProviderCall, proceed: Callable[[], T]) -> T:
+        """Count the call; fail it if it is chosen (before it is made, or after)."""
         with self._lock:
             self.calls += 1
-            call = FaultCall(self.calls, operation, ref.kind, ref.name, ref.region, aspect)
-            fault = self._build(call) if self._matches(call) else None
+            seen = FaultCall(self.calls, call.operation, call.kind, call.name, call.region, call.aspect)
+            fault = self._build(seen) if self._matches(seen) else None
             if fault is not None:
-                self.injected.append(InjectedFault(call, fault, self.when))
+                self.injected.append(InjectedFault(seen, fault, self.when))
         if fault is None:
-            return fn()
+            return proceed()
         if self.when == "after":
-            fn()  # it happens on the backend (or fails for real, raising its own error); the answer is lost
+            proceed()  # it happens on the backend (or fails for real, raising its own error); the answer is lost
         raise fault
-
-    def read_existence(self, ref: ResourceRef) -> Existence | None:
-        """:meth:`Provider.read_existence`, unless this call is chosen to fail."""
-        return self._call("read_existence", ref, None, lambda: self.inner.read_existence(ref))
-
-    def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
-        """:meth:`Provider.read_aspect`, unless this call is chosen to fail."""
-        return self._call("read_aspect", ref, aspect, lambda: self.inner.read_aspect(ref, aspect))
-
-    def create(self, ref: ResourceRef, params: Mapping[str, Json]) -> Receipt:
-        """:meth:`Provider.create`, unless this call is chosen to fail."""
-        return self._call("create", ref, None, lambda: self.inner.create(ref, params))
-
-    def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
-        """:meth:`Provider.write_aspect`, unless this call is chosen to fail."""
-        return self._call("write_aspect", ref, aspect, lambda: self.inner.write_aspect(ref, aspect, value))
-
-    def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
-        """:meth:`Provider.delete`, unless this call is chosen to fail."""
-        return self._call("delete", ref, None, lambda: self.inner.delete(ref, force=force))

@@ -1,22 +1,27 @@
 """The in-memory provider: a faithful fake of AWS for tests, with no network.
 
 One :class:`World` is one fake AWS: an account, its regions, and the global S3 namespace
-(including names owned by *other* accounts). :class:`InMemoryProvider` serves every registered
-kind from the kinds' declarations alone (:class:`awsstate.spec.KindSpec`): new resources start
-with what real AWS gives them (``Aspect.aws_default``), which is not always what moto gives
-(for example a new S3 bucket has SSE-S3 encryption and a full public access block on AWS and in
-this fake, and neither in moto).
+(including names owned by *other* accounts). :class:`InMemoryProvider` serves every kind from the
+kinds' declarations alone: the spec travels with each :class:`~awsstate.spec.ResourceRef`, and
+everything the fake needs (AWS's defaults, the writes AWS refuses, references between resources,
+what a resource holds inside) is the kind's :class:`~awsstate.spec.Fake` and
+:class:`~awsstate.spec.Contents`. New resources start with what real AWS gives them, which is not
+always what moto gives (a new S3 bucket has SSE-S3 encryption and a full public access block on
+AWS and in this fake, and neither in moto).
 
-Tests change the world out-of-band through :meth:`World.set_aspect` (drift),
-:meth:`World.claim` (a name owned by another account) and :meth:`World.put_object`.
+Values are copied when they are written and shared when they are read (awsstate never changes
+a value in place): treat what a read returns as read-only.
+
+Tests change the world out-of-band through :meth:`World.set_aspect` (drift), :meth:`World.claim`
+(a name owned by another account) and :meth:`World.contents` (a bucket's objects).
 """
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from awsstate.canonical import Json
 from awsstate.errors import (
@@ -28,28 +33,48 @@ from awsstate.errors import (
 )
 from awsstate.providers.base import Existence, Provider, Receipt
 from awsstate.providers.consistency import ConsistencyLag, EventualConsistency
-from awsstate.registry import kind_spec
-from awsstate.spec import KindSpec, ResourceRef
+from awsstate.spec import DesiredModel, FakeContents, KindSpec, ResourceRef
 
-__all__ = ["InMemoryProvider", "Record", "World"]
+__all__ = ["InMemoryProvider", "Record", "World", "copy_json"]
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 OTHER_ACCOUNT_ID = "210987654321"
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of a JSON value (much cheaper than ``copy.deepcopy``)."""
+    if isinstance(value, dict):
+        return {key: copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_json(item) for item in value]
+    return value
 
 
 @dataclass
 class Record:
     """One resource in the fake world."""
 
-    kind: str
+    spec: KindSpec = field(repr=False)
     name: str
     region: str | None
     account_id: str
     attributes: dict[str, Json]
     aspects: dict[str, Json]
-    objects: dict[str, bytes] = field(default_factory=dict)
-    versions: list[tuple[str, str]] = field(default_factory=list)
-    """Noncurrent object versions and delete markers ``(key, version id)`` of a versioned bucket."""
+    contents: FakeContents | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.contents is None and self.spec.contents is not None and self.spec.contents.fake is not None:
+            self.contents = self.spec.contents.fake(self.aspects)
+
+    @property
+    def kind(self) -> str:
+        """The resource's kind."""
+        return self.spec.kind
+
+    @property
+    def ref(self) -> ResourceRef:
+        """A reference to this resource."""
+        return ResourceRef(self.spec, self.name, self.region)
 
 
 def _key(spec: KindSpec, name: str, region: str | None, account_id: str) -> tuple[str, ...]:
@@ -58,6 +83,10 @@ def _key(spec: KindSpec, name: str, region: str | None, account_id: str) -> tupl
     if spec.scope == "account":
         return (spec.kind, account_id, name)
     return (spec.kind, account_id, region or "", name)
+
+
+def _spec_of(kind: KindSpec | type[DesiredModel]) -> KindSpec:
+    return kind if isinstance(kind, KindSpec) else kind.kind_spec
 
 
 class World:
@@ -69,16 +98,21 @@ class World:
     def __init__(self, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
         self.account_id = account_id
         self._records: dict[tuple[str, ...], Record] = {}
+        self._specs: dict[str, KindSpec] = {}
         self.lock = threading.RLock()
 
     def __repr__(self) -> str:
         return f"World(account_id={self.account_id!r}, resources={len(self._records)})"
 
+    def lookup(self, spec: KindSpec, name: str, region: str | None, account_id: str | None = None) -> Record | None:
+        """The record of a resource, by its spec (what providers use)."""
+        return self._records.get(_key(spec, name, region, account_id or self.account_id))
+
     def find(self, kind: str, name: str, region: str | None = None, account_id: str | None = None) -> Record | None:
         """The record for a resource, or ``None``. ``region`` matters for regional scopes only."""
-        spec = kind_spec(kind)
         with self.lock:
-            return self._records.get(_key(spec, name, region, account_id or self.account_id))
+            spec = self._specs.get(kind)
+            return None if spec is None else self.lookup(spec, name, region, account_id)
 
     def records(self, kind: str | None = None) -> list[Record]:
         """Every resource in the world (optionally of one kind), in creation order."""
@@ -94,51 +128,45 @@ class World:
 
     def set_aspect(self, kind: str, name: str, aspect: str, value: Json, region: str | None = None) -> None:
         """Change an aspect out-of-band, as another tool or a person would (drift)."""
-        kind_spec(kind).aspect(aspect)  # refuse unknown aspect names early
         with self.lock:
-            self.require(kind, name, region).aspects[aspect] = copy.deepcopy(value)
+            record = self.require(kind, name, region)
+            record.spec.aspect(aspect)  # refuse unknown aspect names
+            record.aspects[aspect] = copy_json(value)
+
+    def contents(self, kind: str, name: str, region: str | None = None) -> Any:
+        """What the resource holds (a bucket's objects: ``put_object``, ``delete_object`` ...)."""
+        record = self.require(kind, name, region)
+        if record.contents is None:
+            raise LookupError(f"{kind} resources hold no contents in the in-memory world")
+        return record.contents
 
     def add(self, record: Record) -> None:
         """Insert a record (used by the provider, and by tests to pre-populate the world)."""
-        spec = kind_spec(record.kind)
         with self.lock:
-            self._records[_key(spec, record.name, record.region, record.account_id)] = record
+            self._specs[record.kind] = record.spec
+            self._records[_key(record.spec, record.name, record.region, record.account_id)] = record
 
     def remove(self, record: Record) -> None:
         """Remove a record."""
-        spec = kind_spec(record.kind)
         with self.lock:
-            self._records.pop(_key(spec, record.name, record.region, record.account_id), None)
+            self._records.pop(_key(record.spec, record.name, record.region, record.account_id), None)
 
-    def claim(self, kind: str, name: str, region: str = "us-east-1", account_id: str = OTHER_ACCOUNT_ID) -> Record:
-        """Create a resource owned by another account (a taken global name, for S3 buckets)."""
-        spec = kind_spec(kind)
-        record = Record(
-            kind=kind, name=name, region=region, account_id=account_id,
-            attributes=spec.attributes(name, region, account_id),
-            aspects={a.name: copy.deepcopy(a.aws_default) for a in spec.aspects},
-        )
+    def new_record(self, spec: KindSpec, name: str, region: str | None, account_id: str) -> Record:
+        """A resource as AWS creates it: derived attributes and AWS's defaults."""
+        return Record(spec=spec, name=name, region=region, account_id=account_id,
+                      attributes=spec.derive(name, region, account_id),
+                      aspects={a.name: copy_json(spec.fake.defaults.get(a.name)) for a in spec.aspects})
+
+    def claim(self, kind: KindSpec | type[DesiredModel], name: str, region: str = "us-east-1",
+              account_id: str = OTHER_ACCOUNT_ID) -> Record:
+        """Create a resource owned by another account (a taken global name, for S3 buckets).
+
+        ``kind`` is the kind's spec or its Desired model class (``world.claim(S3BucketDesired, "taken")``).
+        """
+        spec = _spec_of(kind)
+        record = self.new_record(spec, name, region if spec.regional else None, account_id)
         self.add(record)
         return record
-
-    def put_object(self, bucket: str, key: str, body: bytes = b"") -> None:
-        """Put an object into a bucket (to test that non-empty buckets are not deleted). In a
-        versioned bucket the object it replaces stays as a noncurrent version, as on AWS."""
-        with self.lock:
-            record = self.require("s3_bucket", bucket)
-            if key in record.objects and record.aspects.get("versioning") == "Enabled":
-                record.versions.append((key, f"v{len(record.versions) + 1}"))
-            record.objects[key] = body
-
-    def delete_object(self, bucket: str, key: str) -> None:
-        """Delete an object; in a versioned bucket this leaves its version and a delete marker."""
-        with self.lock:
-            record = self.require("s3_bucket", bucket)
-            if record.aspects.get("versioning") == "Enabled":
-                if key in record.objects:
-                    record.versions.append((key, f"v{len(record.versions) + 1}"))
-                record.versions.append((key, f"marker{len(record.versions) + 1}"))
-            record.objects.pop(key, None)
 
 
 class InMemoryProvider(Provider):
@@ -170,27 +198,25 @@ class InMemoryProvider(Provider):
         """The region used when a regional desired model names none."""
         return self.region
 
-    def _find(self, ref: ResourceRef) -> tuple[KindSpec, Record | None]:
-        spec = kind_spec(ref.kind)
+    def _find(self, ref: ResourceRef) -> Record | None:
         with self.world.lock:
-            own = self.world.find(ref.kind, ref.name, ref.region)
-            if own is None and spec.scope == "global":
-                own = self._foreign(spec, ref)
-        return spec, own
+            own = self.world.lookup(ref.spec, ref.name, ref.region)
+            if own is None and ref.spec.scope == "global":
+                own = next((r for r in self.world.records(ref.kind)
+                            if r.name == ref.name and r.account_id != self.world.account_id), None)
+        return own
 
-    def _foreign(self, spec: KindSpec, ref: ResourceRef) -> Record | None:
-        for record in self.world.records(ref.kind):
-            if record.name == ref.name and record.account_id != self.world.account_id:
-                return record
-        return None
-
-    def _own(self, ref: ResourceRef, operation: str, aspect: str | None = None) -> Record:
-        _, record = self._find(ref)
+    def _own(self, ref: ResourceRef, operation: str, aspect: str | None = None, *, lagging: bool = True) -> Record:
+        record = self._find(ref)
         if record is None:
             raise NotFoundError(f"does not exist{self._where(ref)}", kind=ref.kind, name=ref.name,
                                 aspect=aspect, operation=operation, code="NotFound")
         if record.account_id != self.world.account_id:
             raise self._denied(ref, operation, aspect)
+        if lagging and self._lag is not None and self._lag.hidden(record.ref):
+            # Eventual consistency: right after a create, AWS may not know the resource yet.
+            raise NotFoundError("does not exist (yet: eventual consistency)", kind=ref.kind, name=ref.name,
+                                aspect=aspect, operation=operation, code="NotFound")
         return record
 
     @staticmethod
@@ -206,103 +232,102 @@ class InMemoryProvider(Provider):
             hint="Bucket names are global: choose another name, or use the owning account's credentials.",
         )
 
-    def _check_visible(self, record: Record, operation: str, aspect: str) -> None:
-        # Eventual consistency: right after a create, AWS may not know the resource yet.
-        if self._lag is not None and self._lag.hidden(existing_ref(record)):
-            raise NotFoundError("does not exist (yet: eventual consistency)", kind=record.kind, name=record.name,
-                                aspect=aspect, operation=operation, code="NotFound")
-
     def read_existence(self, ref: ResourceRef) -> Existence | None:
-        """The resource's attributes, or ``None`` when it does not exist."""
-        _, record = self._find(ref)
-        if record is None:
-            return None
-        if record.account_id != self.world.account_id:
-            raise self._denied(ref, "read_existence", None)
-        lag = self._lag
-        if lag is not None and lag.hidden(existing_ref(record)):
-            return None
-        carried = {a.name: record.aspects.get(a.name) for a in kind_spec(ref.kind).aspects if a.in_existence}
-        if lag is not None:
-            carried = {name: lag.read(existing_ref(record), name, value) for name, value in carried.items()}
-        return copy.deepcopy({**record.attributes, **carried})
+        """The resource's attributes and carried aspects, or ``None`` when it does not exist."""
+        with self.world.lock:
+            record = self._find(ref)
+            if record is None:
+                return None
+            if record.account_id != self.world.account_id:
+                raise self._denied(ref, "read_existence", None)
+            lag = self._lag
+            if lag is not None and lag.hidden(record.ref):
+                return None
+            existence: Existence = dict(record.attributes)
+            for name in ref.spec.carried:
+                value = record.aspects.get(name)
+                existence[name] = lag.read(record.ref, name, value) if lag is not None else value
+            return existence
 
     def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
         """One aspect's current value."""
-        kind_spec(ref.kind).aspect(aspect)
+        ref.spec.aspect(aspect)
         with self.world.lock:
             record = self._own(ref, "read_aspect", aspect)
             value = record.aspects.get(aspect)
             if self._lag is not None:
-                self._check_visible(record, "read_aspect", aspect)
-                value = self._lag.read(existing_ref(record), aspect, value)
-            return copy.deepcopy(value)
+                value = self._lag.read(record.ref, aspect, value)
+            return value
 
     def create(self, ref: ResourceRef, params: Mapping[str, Json]) -> Receipt:
         """Create a resource; new resources start with real AWS's defaults."""
-        spec = kind_spec(ref.kind)
+        spec = ref.spec
         with self.world.lock:
-            _, existing = self._find(ref)
+            existing = self._find(ref)
             if existing is not None:
                 if existing.account_id != self.world.account_id:
                     raise NameTakenError("the name is owned by another AWS account", kind=ref.kind,
                                          name=ref.name, operation="create", code="BucketAlreadyExists")
-                raise AlreadyExistsError(f"already exists{self._where(existing_ref(existing))}", kind=ref.kind,
+                raise AlreadyExistsError(f"already exists{self._where(existing.ref)}", kind=ref.kind,
                                          name=ref.name, operation="create", code="AlreadyOwnedByYou")
-            region = ref.region if spec.regional else None
-            attributes = spec.attributes(ref.name, region, self.world.account_id)
-            aspects = {a.name: copy.deepcopy(a.aws_default) for a in spec.aspects}
+            record = self.world.new_record(spec, ref.name, ref.region if spec.regional else None,
+                                           self.world.account_id)
             for key, value in params.items():
-                if key in aspects:
-                    self._check_references(spec, ref, key, value, "create")
-                    aspects[key] = copy.deepcopy(value)
+                if key in record.aspects:
+                    self._check_references(ref, key, value, "create")
+                    record.aspects[key] = copy_json(value)
                 else:
-                    attributes[key] = copy.deepcopy(value)
-            if spec.create_attributes is not None:
-                attributes.update(spec.create_attributes(attributes))
-            record = Record(kind=ref.kind, name=ref.name, region=region,
-                            account_id=self.world.account_id, attributes=attributes, aspects=aspects)
+                    record.attributes[key] = copy_json(value)
+            if spec.fake.create_attributes is not None:
+                record.attributes.update(spec.fake.create_attributes(record.attributes))
+            if spec.fake.create_aspects is not None:
+                record.aspects.update(spec.fake.create_aspects(params))
             self.world.add(record)
             if self._lag is not None:
-                self._lag.created(existing_ref(record))
+                self._lag.created(record.ref)
         return Receipt()
 
     def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
-        """Set one aspect, refusing what real AWS refuses (``Aspect.check_write``)."""
-        declared = kind_spec(ref.kind).aspect(aspect)
+        """Set one aspect, refusing what real AWS refuses (the kind's ``Fake.checks``)."""
+        ref.spec.aspect(aspect)
         with self.world.lock:
             record = self._own(ref, "write_aspect", aspect)
-            if self._lag is not None:
-                self._check_visible(record, "write_aspect", aspect)
-            self._check_references(kind_spec(ref.kind), ref, aspect, value, "write_aspect")
-            if declared.check_write is not None:
-                problem = declared.check_write(record.aspects.get(aspect), value)
+            self._check_references(ref, aspect, value, "write_aspect")
+            check = ref.spec.fake.checks.get(aspect)
+            if check is not None:
+                problem = check(record.aspects.get(aspect), value, record.aspects)
                 if problem:
                     raise InvalidRequestError(problem, kind=ref.kind, name=ref.name, aspect=aspect,
                                               operation="write_aspect", code="InvalidRequest")
             if self._lag is not None:
-                self._lag.written(existing_ref(record), aspect, record.aspects.get(aspect))
-            record.aspects[aspect] = copy.deepcopy(value)
+                self._lag.written(record.ref, aspect, record.aspects.get(aspect))
+            record.aspects[aspect] = copy_json(value)
         return Receipt()
 
     def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
-        """Delete a resource; a non-empty bucket needs ``force``."""
+        """Delete a resource; one with contents (a non-empty bucket) needs ``force``."""
         with self.world.lock:
-            record = self._own(ref, "delete")
-            if (record.objects or record.versions) and not force:
+            record = self._own(ref, "delete", lagging=False)
+            summary = record.contents.summary() if record.contents is not None else None
+            if summary and not force:
+                what = ref.spec.contents.describe if ref.spec.contents is not None else "its contents"
                 raise InvalidRequestError(
-                    f"not empty ({len(record.objects)} object(s), {len(record.versions)} other version(s) "
-                    "and delete marker(s))", kind=ref.kind, name=ref.name,
-                    operation="delete", code="BucketNotEmpty",
-                    hint="Empty it first, or set force_destroy=True to delete every object with it.",
+                    f"not empty ({summary})", kind=ref.kind, name=ref.name, operation="delete", code="BucketNotEmpty",
+                    hint=f"Empty it first, or set force_destroy=True to delete {what} with it.",
                 )
+            refusal = ref.spec.fake.refuse_delete(record.aspects) if ref.spec.fake.refuse_delete else None
+            if refusal is not None:
+                raise InvalidRequestError(refusal[1], kind=ref.kind, name=ref.name, aspect=refusal[0],
+                                          operation="delete", code="InvalidOperationException", hint="")
             self._check_unreferenced(ref, record)
+            if record.contents is not None:
+                record.contents.clear()
             self.world.remove(record)
         return Receipt()
 
-    def _check_references(self, spec: KindSpec, ref: ResourceRef, aspect: str, value: Json, operation: str) -> None:
+    def _check_references(self, ref: ResourceRef, aspect: str, value: Json, operation: str) -> None:
         # Real AWS refuses to point at something that does not exist (IAM: NoSuchEntity).
-        reference = spec.aspect(aspect).references
+        reference = ref.spec.fake.references.get(aspect)
         if reference is None:
             return
         known = {r.attributes.get("arn") for r in self.world.records(reference.kind)}
@@ -319,11 +344,10 @@ class InMemoryProvider(Provider):
         arn = record.attributes.get("arn")
         users = []
         for other in self.world.records():
-            for aspect in kind_spec(other.kind).aspects:
-                reference = aspect.references
-                if (reference is not None and reference.kind == ref.kind and reference.blocks_delete
-                        and arn in _arns(other.aspects.get(aspect.name), reference.key)):
-                    users.append((other, aspect.name))
+            for aspect, reference in other.spec.fake.references.items():
+                if (reference.kind == ref.kind and reference.blocks_delete
+                        and arn in _arns(other.aspects.get(aspect), reference.key)):
+                    users.append((other, aspect))
         if users:
             named = ", ".join(f"{other.kind} {other.name!r} ({aspect})" for other, aspect in users)
             raise InvalidRequestError(
@@ -341,8 +365,3 @@ def _arns(value: Json, key: str = "") -> list[str]:
     if isinstance(value, list):
         return [item for item in value if isinstance(item, str)]
     return []
-
-
-def existing_ref(record: Record) -> ResourceRef:
-    """The reference of an existing record."""
-    return ResourceRef(record.kind, record.name, record.region)

@@ -13,14 +13,12 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Literal, TypeVar
 
-from awsstate.canonical import Json
-from awsstate.providers.base import Existence, Provider, Receipt
-from awsstate.spec import ResourceRef
+from awsstate.providers.base import Provider, ProviderCall, WrappingProvider
 
 __all__ = ["Call", "RecordingProvider"]
 
@@ -51,21 +49,16 @@ class Call:
         return f"{self.access:5} {self.operation}{aspect} {self.kind} {self.name} -> {self.outcome}"
 
 
-class RecordingProvider(Provider):
+class RecordingProvider(WrappingProvider):
     """Wraps ``inner`` and records every call in :attr:`calls` (thread-safe)."""
 
     def __init__(self, inner: Provider) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.calls: list[Call] = []
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"RecordingProvider({self.inner!r}, calls={len(self.calls)})"
-
-    @property
-    def default_region(self) -> str | None:
-        """The wrapped provider's default region."""
-        return self.inner.default_region
 
     def describe(self) -> str:
         """``recording(<inner>)``."""
@@ -107,36 +100,17 @@ class RecordingProvider(Provider):
         """Every call as one JSON object per line."""
         return "".join(json.dumps(asdict(c), sort_keys=True) + "\n" for c in self.calls)
 
-    def _record(self, operation: str, ref: ResourceRef, aspect: str | None, access: Access, fn: Callable[[], T]) -> T:
+    def intercept(self, call: ProviderCall, proceed: Callable[[], T]) -> T:
+        """Make the call and record it, with its outcome and duration."""
         started = time.perf_counter()
         outcome = "ok"
         try:
-            return fn()
+            return proceed()
         except BaseException as error:
             outcome = type(error).__name__
             raise
         finally:
-            call = Call(operation, ref.kind, ref.name, ref.region, aspect, access, outcome,
-                        round((time.perf_counter() - started) * 1000, 3))
+            record = Call(call.operation, call.kind, call.name, call.region, call.aspect, call.access, outcome,
+                          round((time.perf_counter() - started) * 1000, 3))
             with self._lock:
-                self.calls.append(call)
-
-    def read_existence(self, ref: ResourceRef) -> Existence | None:
-        """Recorded :meth:`Provider.read_existence`."""
-        return self._record("read_existence", ref, None, "read", lambda: self.inner.read_existence(ref))
-
-    def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
-        """Recorded :meth:`Provider.read_aspect`."""
-        return self._record("read_aspect", ref, aspect, "read", lambda: self.inner.read_aspect(ref, aspect))
-
-    def create(self, ref: ResourceRef, params: Mapping[str, Json]) -> Receipt:
-        """Recorded :meth:`Provider.create`."""
-        return self._record("create", ref, None, "write", lambda: self.inner.create(ref, params))
-
-    def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
-        """Recorded :meth:`Provider.write_aspect`."""
-        return self._record("write_aspect", ref, aspect, "write", lambda: self.inner.write_aspect(ref, aspect, value))
-
-    def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
-        """Recorded :meth:`Provider.delete`."""
-        return self._record("delete", ref, None, "write", lambda: self.inner.delete(ref, force=force))
+                self.calls.append(record)

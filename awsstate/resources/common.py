@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from awsstate.canonical import Json, canonical_tags, merged_tags
-from awsstate.spec import CreateOnly, DesiredModel
+from typing import Any
 
-__all__ = ["FIFO_BY_NAME", "FIFO_SUFFIX", "check_fifo_name", "tags_after", "tags_normal"]
+from awsstate.canonical import Json, canonical_tags, is_aws_tag, merged_tags
+from awsstate.spec import MISSING, Aspect, CreateOnly, Missing
+
+__all__ = ["FIFO_BY_NAME", "FIFO_SUFFIX", "carried", "check_fifo_name", "tags_aspect", "tags_merge", "tags_normal"]
 
 FIFO_SUFFIX = ".fifo"
 
-FIFO_BY_NAME = CreateOnly(field="is_fifo", attribute="fifo", doc="FIFO or standard: fixed at creation by the name.")
+FIFO_BY_NAME = CreateOnly(field="is_fifo", attribute="fifo", export="fifo",
+                          doc="FIFO or standard: fixed at creation by the name.")
 """SQS queues and SNS topics: FIFO or not is fixed at creation. Compared through the model's ``is_fifo``
 (derived from the name, whether or not ``fifo`` is given), so a resource that does not match its name
 (made by another tool) is always found and planned as a replace."""
 
 
-def tags_after(desired: DesiredModel, observed: Json) -> Json:
+def tags_merge(wanted: Json, observed: Json, desired: Any) -> Json:
     """The full tag set after apply.
 
     The desired tags are the complete set of user tags (others are removed), unless the model has
@@ -23,14 +26,32 @@ def tags_after(desired: DesiredModel, observed: Json) -> Json:
     always kept: they belong to AWS, and some services (S3) refuse a write that drops them.
     """
     current = observed if isinstance(observed, dict) else {}
-    wanted = getattr(desired, "tags", None) or {}
+    wanted_tags = wanted if isinstance(wanted, dict) else {}
     purge = getattr(desired, "purge_tags", True) is not False
-    return dict(merged_tags({k: str(v) for k, v in current.items()}, wanted, purge=purge))
+    return dict(merged_tags({k: str(v) for k, v in current.items()}, {k: str(v) for k, v in wanted_tags.items()},
+                            purge=purge))
 
 
 def tags_normal(value: Json) -> object:
     """Tags compared as AWS stores them (string values, any order); no tags equals ``{}``."""
     return canonical_tags(value) if isinstance(value, dict) else {}
+
+
+def _user_tags(value: Json) -> Any:
+    """Export: the user's tags (``aws:`` ones belong to AWS and are kept by every write)."""
+    return {k: v for k, v in value.items() if not is_aws_tag(k)} if isinstance(value, dict) else {}
+
+
+def tags_aspect(*, in_create: bool = False, carried: bool = False, new_value: Json | Missing = MISSING) -> Aspect:
+    """The ``tags`` aspect, the same on every kind: the full set, ``aws:`` tags untouched."""
+    return Aspect(name="tags", doc="Tags (full set; aws: tags untouched).", type=dict[str, str], merge=tags_merge,
+                  normalize=tags_normal, to_field=_user_tags, in_create=in_create, carried=carried,
+                  new_value=new_value)
+
+
+def carried(name: str, doc: str, type_: Any, *, in_create: bool = True, **semantics: Any) -> Aspect:
+    """An aspect the existence read carries (and, by default, the create call too)."""
+    return Aspect(name=name, doc=doc, type=type_, carried=True, in_create=in_create, **semantics)
 
 
 def check_fifo_name(noun: str, fifo: bool | None, name: str | None) -> bool | None:

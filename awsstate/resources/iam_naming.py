@@ -12,7 +12,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, JsonValue
 
-from awsstate.canonical import Json, validate_policy
+from awsstate.canonical import Json
+from awsstate.policies import canonical_policy, validate_policy
 
 __all__ = [
     "IamPath",
@@ -26,6 +27,7 @@ __all__ = [
     "TRUST_POLICY_MAX_SIZE",
     "TrustPolicyDocument",
     "iam_arn",
+    "policy_normal",
     "validate_iam_name",
     "validate_iam_path",
     "validate_policy_arn",
@@ -118,6 +120,11 @@ def _trust_document(value: Any) -> dict[str, Json]:
     if not isinstance(value, str | Mapping):
         raise ValueError(f"a trust policy must be JSON text or a mapping, not {type(value).__name__}")
     return validate_policy(value, require_principal=True, max_size=TRUST_POLICY_MAX_SIZE)
+
+
+def policy_normal(value: Json) -> object:
+    """Policies compared by meaning (see :func:`awsstate.canonical.canonical_policy`)."""
+    return canonical_policy(value) if isinstance(value, dict | str) else None
 
 
 def iam_arn(partition: str, account_id: str, resource: str, path: str, name: str) -> str:

@@ -15,7 +15,6 @@ from pydantic import AfterValidator, BeforeValidator
 from awsstate.canonical import canonical_tags, is_aws_tag
 
 __all__ = [
-    "KNOWN_REGIONS",
     "Region",
     "Tags",
     "register_region",
@@ -23,17 +22,10 @@ __all__ = [
     "validate_tags",
 ]
 
-# Public AWS regions plus GovCloud and China. A region launched after this list was written can
-# be added at run time with register_region() instead of waiting for a release.
-KNOWN_REGIONS: set[str] = {
-    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-    "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
-    "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "cn-north-1",
-    "cn-northwest-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
-    "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "mx-central-1",
-    "sa-east-1", "us-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2",
-}
-_REGION_SHAPE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\Z")
+# Region names come from botocore's partition data (awsstate.providers.aws.partitions, read without
+# importing boto3). A region launched after the installed botocore can be added at run time with
+# register_region() instead of waiting for a release.
+_REGION_SHAPE = re.compile(r"^[a-z]{2,4}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\Z")
 
 # AWS tag rules: letters, digits and spaces in any script, and _ . : / = + - @ (AWS's pattern is
 # [\p{L}\p{Z}\p{N}_.:/=+\-@]*: \p{Z} is space separators, so no tabs or newlines, unlike \s).
@@ -43,16 +35,24 @@ MAX_TAG_KEY = 128
 MAX_TAG_VALUE = 256
 
 
+def _known() -> frozenset[str]:
+    from awsstate.providers.aws.partitions import known_regions  # botocore's data file, not boto3
+
+    return known_regions()
+
+
 def register_region(name: str) -> None:
-    """Accept a region this release does not know yet (it must still look like a region)."""
+    """Accept a region this installation's botocore does not know yet (it must still look like a region)."""
     if not _REGION_SHAPE.match(name):
         raise ValueError(f"{name!r} is not shaped like an AWS region (e.g. 'eu-west-1')")
-    KNOWN_REGIONS.add(name)
+    from awsstate.providers.aws.partitions import register_region as register
+
+    register(name)
 
 
 def validate_region(value: str) -> str:
     """Return ``value`` if it is a known AWS region, else raise ``ValueError`` saying why."""
-    if value in KNOWN_REGIONS:
+    if value in _known():
         return value
     if not _REGION_SHAPE.match(value):
         raise ValueError(f"{value!r} is not an AWS region name (expected something like 'eu-west-1')")

@@ -100,7 +100,7 @@ def test_one_drifted_aspect_converges_with_one_write_and_a_bounded_number_of_req
     manager.apply(desired)
 
     # Out-of-band, through a second client: the drift example's value for this aspect only.
-    ref = ResourceRef(kind, desired.name, REGION if manager.spec.regional else None)
+    ref = ResourceRef(manager.spec, desired.name, REGION if manager.spec.regional else None)
     other = _provider(server)
     other.write_aspect(ref, aspect, example.drift[aspect])
     drifted = manager.plan(desired)

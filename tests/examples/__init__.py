@@ -37,10 +37,12 @@ class KindExamples:
             (the case is then a strict expected failure on moto backends, never a skip).
         full_excludes: aspect -> why ``full`` leaves it unset. ``full`` must manage every other
             aspect of the kind (a guard test checks it), so budgets and fault sweeps cover them all.
+        max_name_length / name_chars: the longest name AWS accepts, and characters that are valid
+            in this kind's names though not in most (for the fuzzer's invalid names).
     """
 
     kind: str
-    manager: type[Manager[Any, Any]]
+    manager: type[Manager[Any]]
     name: Callable[[str], str]
     minimal: Callable[[str, str], DesiredModel]
     full: Callable[[str, str], DesiredModel]
@@ -50,16 +52,20 @@ class KindExamples:
     drift_boto3: Callable[[BotoClients, str, str], None]
     xfail_moto: Mapping[str, str] = field(default_factory=dict)
     full_excludes: Mapping[str, str] = field(default_factory=dict)
+    max_name_length: int = 256
+    name_chars: str = ""
 
 
 def _table() -> dict[str, KindExamples]:
     from tests.examples.iam_policy import IAM_POLICY_EXAMPLES
     from tests.examples.iam_role import IAM_ROLE_EXAMPLES
+    from tests.examples.logs_log_group import LOGS_LOG_GROUP_EXAMPLES
     from tests.examples.s3_bucket import S3_BUCKET_EXAMPLES
     from tests.examples.sns_topic import SNS_TOPIC_EXAMPLES
     from tests.examples.sqs_queue import SQS_QUEUE_EXAMPLES
 
-    entries = [S3_BUCKET_EXAMPLES, IAM_POLICY_EXAMPLES, IAM_ROLE_EXAMPLES, SQS_QUEUE_EXAMPLES, SNS_TOPIC_EXAMPLES]
+    entries = [S3_BUCKET_EXAMPLES, IAM_POLICY_EXAMPLES, IAM_ROLE_EXAMPLES, SQS_QUEUE_EXAMPLES, SNS_TOPIC_EXAMPLES,
+               LOGS_LOG_GROUP_EXAMPLES]
     return {e.kind: e for e in entries}
 
 

@@ -136,7 +136,7 @@ S3_BUCKET_EXAMPLES = KindExamples(
     update=_update,
     update_aspects=frozenset({"tags", "cors_rules", "transfer_acceleration"}),
     drift={
-        "public_access_block": {
+        "block_public_access": {
             "block_public_acls": False, "ignore_public_acls": False,
             "block_public_policy": False, "restrict_public_buckets": False,
         },

@@ -159,12 +159,27 @@ def test_absent_deletes_and_is_then_a_no_op(
     assert recorder.writes == []
 
 
+def test_the_export_of_an_applied_resource_plans_empty(
+    request: pytest.FixtureRequest, backend: Backend, example: KindExamples, recorder: RecordingProvider, token: str
+) -> None:
+    _expect_moto_deviation(request, backend, example, "export")
+    manager = _manager(example, recorder)
+    desired = example.full(example.name(token), REGION)
+    manager.apply(desired)
+    exported = manager.export(desired.name, REGION)
+    assert exported is not None and type(exported) is type(desired)
+    recorder.clear()
+    plan = manager.plan(exported)
+    assert not plan.changed, f"{plan}\nexported: {exported!r}"
+    assert recorder.writes == []
+
+
 def test_errors_from_the_backend_are_awsstate_errors(backend: Backend, example: KindExamples, token: str) -> None:
     # Writing an aspect of a resource that does not exist must surface as an awsstate error, never a vendor one.
     from awsstate.spec import ResourceRef
 
     spec = example.manager.spec
     aspect = spec.aspects[0].name
-    ref = ResourceRef(spec.kind, example.name(token), REGION if spec.regional else None)
+    ref = ResourceRef(spec, example.name(token), REGION if spec.regional else None)
     with pytest.raises(AwsStateError):
         backend.provider.read_aspect(ref, aspect)

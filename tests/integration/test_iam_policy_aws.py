@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 from structlog.testing import capture_logs
 
 from awsstate import IamPolicyDesired, IamPolicyManager, InvalidRequestError, RecordingProvider
+from awsstate.kinds import kind_spec
 from awsstate.providers.aws import AwsProvider
 from awsstate.providers.memory import InMemoryProvider
 from tests.integration.conftest import SESSION
@@ -111,8 +112,8 @@ def test_deleting_an_attached_policy_is_refused_naming_what_to_do(
     manager = IamPolicyManager(provider=provider)
     manager.apply(IamPolicyDesired(name="in-use", document=_doc("s3:GetObject")))
     if backend == "memory":
-        provider.create(ResourceRef("iam_role", "user-role"), {"trust_policy": TRUST})
-        provider.write_aspect(ResourceRef("iam_role", "user-role"), "managed_policy_arns", [_arn("in-use")])
+        provider.create(ResourceRef(kind_spec("iam_role"), "user-role"), {"trust_policy": TRUST})
+        provider.write_aspect(ResourceRef(kind_spec("iam_role"), "user-role"), "managed_policy_arns", [_arn("in-use")])
     else:
         iam = boto_clients("iam", None)
         iam.create_role(RoleName="user-role", AssumeRolePolicyDocument=json.dumps(TRUST))

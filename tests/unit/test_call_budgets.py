@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from awsstate import InMemoryProvider, RecordingProvider
-from awsstate.registry import kind_spec, kinds
+from awsstate.kinds import kind_spec, kinds
 from awsstate.spec import DesiredModel
 from awsstate.testing import FakeClock
 from tests.examples import EXAMPLES, KindExamples

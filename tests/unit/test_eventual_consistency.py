@@ -21,6 +21,7 @@ from awsstate import (
     SettlePolicy,
     World,
 )
+from awsstate.kinds import kind_spec
 from awsstate.spec import ResourceRef
 from awsstate.testing import FakeClock
 from tests.examples import EXAMPLES, KindExamples
@@ -56,7 +57,7 @@ def _clean_writes(example: KindExamples, name: str) -> list[tuple[str, str | Non
 
 def test_a_new_resource_reads_as_missing_for_the_configured_number_of_calls() -> None:
     provider = InMemoryProvider(consistency=EventualConsistency(missing_after_create=2))
-    ref = ResourceRef("s3_bucket", "lagging-bucket", "us-east-1")
+    ref = ResourceRef(kind_spec("s3_bucket"), "lagging-bucket", "us-east-1")
     provider.create(ref, {})
     assert provider.read_existence(ref) is None
     with pytest.raises(NotFoundError, match="eventual consistency"):
@@ -66,7 +67,7 @@ def test_a_new_resource_reads_as_missing_for_the_configured_number_of_calls() ->
 
 def test_a_written_aspect_reads_back_its_old_value_for_the_configured_number_of_reads() -> None:
     provider = InMemoryProvider(consistency=EventualConsistency(stale_reads=2))
-    ref = ResourceRef("s3_bucket", "lagging-bucket", "us-east-1")
+    ref = ResourceRef(kind_spec("s3_bucket"), "lagging-bucket", "us-east-1")
     provider.create(ref, {})
     before = provider.read_aspect(ref, "versioning")
     provider.write_aspect(ref, "versioning", "Enabled")

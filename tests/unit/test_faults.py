@@ -34,6 +34,7 @@ from awsstate import (
     ThrottledError,
     World,
 )
+from awsstate.kinds import kind_spec
 from awsstate.providers.faults import FaultCall
 from awsstate.spec import DesiredModel, ResourceRef
 from awsstate.testing import FakeClock
@@ -86,7 +87,7 @@ def test_a_crash_is_not_an_ordinary_error_and_nothing_catches_it(memory: InMemor
 
 
 def test_predicates_collections_and_limits_choose_the_failing_calls(memory: InMemoryProvider) -> None:
-    ref = ResourceRef("s3_bucket", "nothing-here", REGION)
+    ref = ResourceRef(kind_spec("s3_bucket"), "nothing-here", REGION)
     faulty = FaultInjectingProvider(memory, fail_on={1, 3}, error=RuntimeError("boom"))
     results = []
     for _ in range(4):
@@ -110,7 +111,7 @@ def test_a_custom_error_factory_gets_the_call() -> None:
 
     faulty = FaultInjectingProvider(InMemoryProvider(), fail_on=1, error=factory)
     with pytest.raises(KeyboardInterrupt):
-        faulty.read_aspect(ResourceRef("s3_bucket", "b", REGION), "tags")
+        faulty.read_aspect(ResourceRef(kind_spec("s3_bucket"), "b", REGION), "tags")
     assert str(seen[0]) == "read_aspect tags s3_bucket b" and seen[0].access == "read"
 
 

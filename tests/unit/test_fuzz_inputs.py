@@ -20,7 +20,6 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-import annotated_types
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -31,6 +30,7 @@ from awsstate.spec import DesiredModel
 from awsstate.testing import FakeClock
 from tests.examples import EXAMPLES, KindExamples
 from tests.harness_stats import STATS
+from tests.strategies import TAG_TEXT, bounds, valid_desired
 
 REGION = "eu-west-1"
 KINDS = sorted(EXAMPLES)
@@ -66,34 +66,44 @@ def _refused(example: KindExamples, data: dict[str, Any], field: str, nested: st
 
 # -- invalid input -------------------------------------------------------------------------------
 
-bad_names = st.one_of(
-    st.just(""),
-    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=257, max_size=600),
-    st.builds(lambda left, bad, right: f"{left}{bad}{right}",
-              st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", max_size=20),
-              st.sampled_from(BAD_NAME_CHARS),
-              st.text(max_size=20)),
-)
+def bad_names(example: KindExamples) -> st.SearchStrategy[str]:
+    """Names the kind refuses: empty, too long, or with a character its names cannot have."""
+    bad_chars = "".join(c for c in BAD_NAME_CHARS if c not in example.name_chars)
+    longest = example.max_name_length
+    return st.one_of(
+        st.just(""),
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=longest + 1, max_size=longest + 400),
+        st.builds(lambda left, bad, right: f"{left}{bad}{right}",
+                  st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", max_size=20),
+                  st.sampled_from(bad_chars),
+                  st.text(max_size=20)),
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
 @FUZZ
-@given(name=bad_names)
-@example(name="awsstate-test-valid\n")  # `$` matches before a final newline: patterns must end in \Z
-def test_invalid_names_are_refused_naming_the_field_before_any_call(kind: str, name: str) -> None:
+@given(data=st.data())
+def test_invalid_names_are_refused_naming_the_field_before_any_call(kind: str, data: st.DataObject) -> None:
     example = EXAMPLES[kind]
+    name = data.draw(bad_names(example), label="name")
     _refused(example, {**_full_data(example), "name": name}, "name")
 
 
-_tag_text = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789 _.:/=+-@", max_size=30)
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_name_with_a_trailing_newline_is_refused(kind: str) -> None:
+    # `$` matches before a final newline: patterns must end in \Z
+    example = EXAMPLES[kind]
+    _refused(example, {**_full_data(example), "name": example.name("valid") + "\n"}, "name")
+
+
 bad_tags = st.one_of(
-    st.builds(lambda key, value: {f"aws:{key}": value}, _tag_text, _tag_text),
-    st.builds(lambda value: {"": value}, _tag_text),
+    st.builds(lambda key, value: {f"aws:{key}": value}, TAG_TEXT, TAG_TEXT),
+    st.builds(lambda value: {"": value}, TAG_TEXT),
     st.builds(lambda key: {key: "v"}, st.text(alphabet="abc", min_size=129, max_size=300)),
     st.builds(lambda value: {"k": value}, st.text(alphabet="abc", min_size=257, max_size=600)),
-    st.builds(lambda key, bad: {f"{key}{bad}": "v"}, _tag_text, st.sampled_from(BAD_TAG_CHARS)),
-    st.builds(lambda value, bad: {"k": f"{value}{bad}"}, _tag_text, st.sampled_from(BAD_TAG_CHARS)),
-    st.dictionaries(st.from_regex(r"[a-z]{1,12}", fullmatch=True), _tag_text, min_size=51, max_size=60),
+    st.builds(lambda key, bad: {f"{key}{bad}": "v"}, TAG_TEXT, st.sampled_from(BAD_TAG_CHARS)),
+    st.builds(lambda value, bad: {"k": f"{value}{bad}"}, TAG_TEXT, st.sampled_from(BAD_TAG_CHARS)),
+    st.dictionaries(st.from_regex(r"[a-z]{1,12}", fullmatch=True), TAG_TEXT, min_size=51, max_size=60),
 )
 TAGGED = [kind for kind in KINDS if "tags" in _model(EXAMPLES[kind]).model_fields]
 
@@ -121,16 +131,6 @@ def _int_paths(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ..
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             yield from _int_paths(item, (*path, index))
-
-
-def _bounds(example: KindExamples, field: str) -> tuple[float, float]:
-    low, high = -math.inf, math.inf
-    for rule in _model(example).model_fields[field].metadata:
-        if isinstance(rule, annotated_types.Ge):
-            low = float(rule.ge)
-        elif isinstance(rule, annotated_types.Le):
-            high = float(rule.le)
-    return low, high
 
 
 def _replace(data: Any, path: tuple[Any, ...], value: Any) -> Any:
@@ -166,7 +166,7 @@ def test_sizes_out_of_range_are_refused_naming_the_field_before_any_call(kind: s
     full = _full_data(example)
     path = data.draw(st.sampled_from(_size_paths(example)), label="path")
     if len(path) == 1:  # a top-level size: just outside its declared range, or absurd
-        low, high = _bounds(example, path[0])
+        low, high = bounds(example, path[0])
         candidates = [st.integers(max_value=-1), st.integers(min_value=10**12)]
         if low > -math.inf:
             candidates.append(st.integers(max_value=int(low) - 1, min_value=int(low) - 1000))
@@ -212,32 +212,6 @@ def test_unknown_fields_are_refused_naming_them(kind: str, key: str) -> None:
 
 # -- valid random input --------------------------------------------------------------------------
 
-def _valid_desired(example: KindExamples) -> st.SearchStrategy[dict[str, Any]]:
-    """Field by field: unset, or a value one of the examples uses, or a random value that is valid."""
-    model = _model(example)
-    samples = [getattr(example, variant)(example.name("fuzz"), REGION) for variant in ("minimal", "full", "update")]
-    fields: dict[str, st.SearchStrategy[Any]] = {}
-    for field in model.model_fields:
-        if field in ("name", "state"):
-            continue
-        seen = []
-        for sample in samples:
-            value = sample.model_dump()[field]
-            if value not in seen:
-                seen.append(value)
-        options: list[st.SearchStrategy[Any]] = [st.sampled_from(seen)]
-        if field == "tags":
-            options.append(st.dictionaries(st.from_regex(r"[a-z][a-z0-9_.:/=+@-]{0,20}", fullmatch=True),
-                                           _tag_text, max_size=8))
-        elif any(isinstance(value, int) and not isinstance(value, bool) for value in seen):
-            low, high = _bounds(example, field)
-            if low > -math.inf and high < math.inf:
-                options.append(st.integers(min_value=int(low), max_value=int(high)))
-        fields[field] = st.one_of(options)
-    token = st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True)
-    return st.fixed_dictionaries({"name": token.map(example.name), **fields})
-
-
 @pytest.mark.parametrize("kind", KINDS)
 @FUZZ
 @given(data=st.data())
@@ -245,7 +219,7 @@ def test_valid_random_desired_states_never_crash_plan_and_apply_converges_or_say
     kind: str, data: st.DataObject
 ) -> None:
     example = EXAMPLES[kind]
-    fields = data.draw(_valid_desired(example), label="desired")
+    fields = data.draw(valid_desired(example), label="desired")
     STATS.add("inputs fuzzed", kind)
     try:
         desired = _model(example).model_validate(fields)

@@ -18,6 +18,7 @@ from awsstate import (
     UnsafeChangeError,
 )
 from awsstate.canonical import Json
+from awsstate.kinds import kind_spec
 
 NAME = "plan-table-role"
 TRUST: dict[str, Json] = {
@@ -159,7 +160,7 @@ def test_reference_to_a_missing_policy_is_an_error_naming_the_field(
 
 def test_aws_managed_policy_can_be_attached_once_the_world_knows_it(memory: InMemoryProvider) -> None:
     # The fake has no AWS managed policies preloaded; tests declare the ones they use.
-    memory.world.claim("iam_policy", "ReadOnlyAccess", region="us-east-1", account_id="aws")
+    memory.world.claim(kind_spec("iam_policy"), "ReadOnlyAccess", region="us-east-1", account_id="aws")
     arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
     _existing(memory, managed_policy_arns=[arn])
     assert not IamRoleManager(provider=memory).plan(IamRoleDesired(name=NAME, managed_policy_arns=[arn])).changed

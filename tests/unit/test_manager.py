@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from structlog.testing import capture_logs
@@ -21,18 +22,17 @@ from awsstate import (
     UnsafeChangeError,
 )
 from awsstate.canonical import Json
-from awsstate.providers.base import Existence, Provider, Receipt
-from awsstate.spec import ResourceRef
+from awsstate.providers.base import Provider, ProviderCall, WrappingProvider
 from awsstate.testing import FakeClock
 
 DESIRED = S3BucketDesired(name="manager-bucket", region="eu-west-1", tags={"env": "dev"}, versioning=True)
 
 
-class LaggingProvider(Provider):
+class LaggingProvider(WrappingProvider):
     """Wraps a provider the way AWS lags: NotFound for ``lag`` reads after a create, stale aspect reads."""
 
     def __init__(self, inner: Provider, *, existence_lag: int = 0, aspect_lag: int = 0, write_lag: int = 0) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.existence_lag = existence_lag
         self.aspect_lag = aspect_lag
         self.write_lag = write_lag
@@ -40,37 +40,29 @@ class LaggingProvider(Provider):
         self._hidden = 0
         self._write_misses = 0
 
-    def read_existence(self, ref: ResourceRef) -> Existence | None:
-        if self._hidden > 0:
+    def intercept(self, call: ProviderCall, proceed: Callable[[], Any]) -> Any:
+        key = (call.name, str(call.aspect))
+        if call.operation == "read_existence" and self._hidden > 0:
             self._hidden -= 1
             return None
-        return self.inner.read_existence(ref)
-
-    def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
-        stale = self._stale.get((ref.name, aspect))
-        if stale and stale[1] > 0:
-            self._stale[(ref.name, aspect)] = (stale[0], stale[1] - 1)
+        stale = self._stale.get(key)
+        if call.operation == "read_aspect" and stale and stale[1] > 0:
+            self._stale[key] = (stale[0], stale[1] - 1)
             return stale[0]
-        return self.inner.read_aspect(ref, aspect)
-
-    def create(self, ref: ResourceRef, params: Mapping[str, Json]) -> Receipt:
-        receipt = self.inner.create(ref, params)
-        self._hidden = self.existence_lag
-        self._write_misses = self.write_lag
-        return receipt
-
-    def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
-        if self._write_misses > 0:
-            self._write_misses -= 1
-            raise NotFoundError("does not exist (yet)", kind=ref.kind, name=ref.name, aspect=aspect)
-        before = self.inner.read_aspect(ref, aspect)
-        receipt = self.inner.write_aspect(ref, aspect, value)
-        if self.aspect_lag:
-            self._stale[(ref.name, aspect)] = (before, self.aspect_lag)
-        return receipt
-
-    def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
-        return self.inner.delete(ref, force=force)
+        if call.operation == "write_aspect":
+            if self._write_misses > 0:
+                self._write_misses -= 1
+                raise NotFoundError("does not exist (yet)", kind=call.kind, name=call.name, aspect=call.aspect)
+            before = self.inner.read_aspect(call.ref, str(call.aspect))
+            result = proceed()
+            if self.aspect_lag:
+                self._stale[key] = (before, self.aspect_lag)
+            return result
+        result = proceed()
+        if call.operation == "create":
+            self._hidden = self.existence_lag
+            self._write_misses = self.write_lag
+        return result
 
 
 def test_apply_converges_then_reapply_writes_nothing(recorder: RecordingProvider) -> None:
@@ -205,10 +197,10 @@ def test_replace_is_refused_unless_allowed(memory: InMemoryProvider, recorder: R
 def test_replace_never_destroys_objects(memory: InMemoryProvider) -> None:
     manager = S3BucketManager(provider=memory)
     manager.apply(DESIRED)
-    memory.world.put_object(DESIRED.name, "precious.txt", b"data")
+    memory.world.contents("s3_bucket", DESIRED.name).put_object("precious.txt", b"data")
     with pytest.raises(InvalidRequestError, match="not empty"):
         manager.apply(DESIRED.model_copy(update={"region": "us-west-2"}), allow_replace=True)
-    assert memory.world.require("s3_bucket", DESIRED.name).objects == {"precious.txt": b"data"}
+    assert memory.world.contents("s3_bucket", DESIRED.name).objects == {"precious.txt": b"data"}
 
 
 def test_absent_deletes_and_a_missing_bucket_is_a_no_op(recorder: RecordingProvider) -> None:
@@ -226,7 +218,7 @@ def test_absent_deletes_and_a_missing_bucket_is_a_no_op(recorder: RecordingProvi
 def test_delete_of_a_non_empty_bucket_fails_clearly_and_leaves_it(memory: InMemoryProvider) -> None:
     manager = S3BucketManager(provider=memory)
     manager.apply(DESIRED)
-    memory.world.put_object(DESIRED.name, "k")
+    memory.world.contents("s3_bucket", DESIRED.name).put_object("k")
     with pytest.raises(InvalidRequestError) as caught:
         manager.delete(DESIRED.name)
     assert "force_destroy" in str(caught.value)
@@ -258,18 +250,18 @@ def test_logs_plan_computed_and_action_applied_with_context(memory: InMemoryProv
     assert {"kind", "name", "duration_ms", "request_id", "type"} <= set(applied[0])
 
 
-class RefusingProvider(LaggingProvider):
+class RefusingProvider(WrappingProvider):
     """Refuses writes to one aspect, as AWS would refuse an invalid value."""
 
     def __init__(self, inner: Provider, refused: str) -> None:
         super().__init__(inner)
         self.refused = refused
 
-    def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
-        if aspect == self.refused:
-            raise InvalidRequestError("refused", kind=ref.kind, name=ref.name, aspect=aspect,
+    def intercept(self, call: ProviderCall, proceed: Callable[[], Any]) -> Any:
+        if call.operation == "write_aspect" and call.aspect == self.refused:
+            raise InvalidRequestError("refused", kind=call.kind, name=call.name, aspect=call.aspect,
                                       operation="PutBucketVersioning", code="InvalidRequest", request_id="req-1")
-        return self.inner.write_aspect(ref, aspect, value)
+        return proceed()
 
 
 def test_failed_action_is_logged_and_the_error_lists_what_completed(memory: InMemoryProvider) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 from awsstate import Action, InMemoryProvider, Plan, S3BucketDesired, S3BucketManager
-from awsstate.diff import describe_change
-from awsstate.plan import Observation
+from awsstate.plan import Observation, describe_change
 
 DESIRED = S3BucketDesired(name="render-bucket", region="eu-west-1", tags={"env": "dev"}, versioning=True)
 
@@ -14,9 +13,11 @@ DESIRED = S3BucketDesired(name="render-bucket", region="eu-west-1", tags={"env":
 def test_plan_json_is_versioned_and_round_trips(memory: InMemoryProvider) -> None:
     plan = S3BucketManager(provider=memory).plan(DESIRED)
     data = json.loads(plan.model_dump_json())
-    assert data["format_version"] == 1
-    assert set(data) == {"format_version", "kind", "name", "region", "observed", "actions"}
-    assert set(data["actions"][1]) == {"type", "kind", "name", "region", "aspect", "before", "after", "details"}
+    assert data["format_version"] == 2
+    assert set(data) == {"format_version", "kind", "name", "region", "physical_id", "observed", "actions"}
+    assert set(data["actions"][0]) == {"type", "kind", "name", "region", "physical_id", "params", "sensitive"}
+    assert set(data["actions"][1]) == {"type", "kind", "name", "region", "physical_id", "aspect", "member", "before",
+                                       "after", "new", "sensitive"}
     assert Plan.model_validate_json(plan.model_dump_json()) == plan
 
 

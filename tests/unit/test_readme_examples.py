@@ -17,7 +17,7 @@ def readme_block(marker: str) -> str:
     return match.group(1)
 
 
-@pytest.mark.parametrize("marker", ["sqs", "sns", "iam"])
+@pytest.mark.parametrize("marker", ["sqs", "sns", "iam", "logs"])
 def test_readme_example_runs_on_the_in_memory_provider(marker: str, capsys: pytest.CaptureFixture[str]) -> None:
     exec(compile(readme_block(marker), f"README.md:{marker}", "exec"), {})
     assert "change(s)" in capsys.readouterr().out, "the example prints its plan"
@@ -30,3 +30,10 @@ def test_readme_failure_injection_example_builds_working_providers() -> None:
 
     assert isinstance(namespace["faulty"], FaultInjectingProvider)
     assert isinstance(namespace["lagging"], InMemoryProvider)
+
+
+def test_readme_export_example_plans_empty(capsys: pytest.CaptureFixture[str]) -> None:
+    namespace: dict[str, object] = {}
+    exec(compile(readme_block("export"), "README.md:export", "exec"), namespace)
+    assert "jobs (eu-west-1): no changes" in capsys.readouterr().out
+    assert namespace["exported"].visibility_timeout_seconds == 120  # type: ignore[attr-defined]

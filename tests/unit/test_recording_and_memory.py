@@ -17,9 +17,10 @@ from awsstate import (
     S3BucketDesired,
     S3BucketManager,
 )
+from awsstate.kinds import kind_spec
 from awsstate.spec import ResourceRef
 
-REF = ResourceRef("s3_bucket", "memory-bucket", "eu-west-1")
+REF = ResourceRef(kind_spec("s3_bucket"), "memory-bucket", "eu-west-1")
 
 
 def test_every_call_is_recorded_with_access_and_outcome(recorder: RecordingProvider) -> None:
@@ -27,7 +28,7 @@ def test_every_call_is_recorded_with_access_and_outcome(recorder: RecordingProvi
     recorder.create(REF, {"region": "eu-west-1"})
     recorder.write_aspect(REF, "versioning", "Enabled")
     with pytest.raises(NotFoundError):
-        recorder.read_aspect(ResourceRef("s3_bucket", "missing-bucket", "eu-west-1"), "tags")
+        recorder.read_aspect(ResourceRef(kind_spec("s3_bucket"), "missing-bucket", "eu-west-1"), "tags")
     assert [(c.operation, c.access, c.outcome) for c in recorder.calls] == [
         ("read_existence", "read", "ok"), ("create", "write", "ok"), ("write_aspect", "write", "ok"),
         ("read_aspect", "read", "NotFoundError"),
@@ -50,7 +51,7 @@ def test_new_bucket_has_the_aws_defaults(memory: InMemoryProvider) -> None:
     memory.create(REF, {"region": "eu-west-1"})
     assert memory.read_aspect(REF, "encryption") == {"algorithm": "AES256", "kms_key_id": None,
                                                      "bucket_key_enabled": False}
-    assert memory.read_aspect(REF, "public_access_block") == {
+    assert memory.read_aspect(REF, "block_public_access") == {
         "block_public_acls": True, "ignore_public_acls": True, "block_public_policy": True,
         "restrict_public_buckets": True}
     assert memory.read_aspect(REF, "versioning") == "Disabled"
@@ -60,17 +61,17 @@ def test_new_bucket_has_the_aws_defaults(memory: InMemoryProvider) -> None:
 def test_bucket_names_are_global_and_creating_your_own_again_says_so(memory: InMemoryProvider) -> None:
     memory.create(REF, {"region": "eu-west-1"})
     with pytest.raises(AlreadyExistsError) as caught:
-        memory.create(ResourceRef("s3_bucket", "memory-bucket", "us-east-1"), {"region": "us-east-1"})
+        memory.create(ResourceRef(kind_spec("s3_bucket"), "memory-bucket", "us-east-1"), {"region": "us-east-1"})
     assert not isinstance(caught.value, NameTakenError)
 
 
 def test_a_name_owned_by_another_account_is_taken_and_unreadable(memory: InMemoryProvider) -> None:
-    memory.world.claim("s3_bucket", "someone-elses")
+    memory.world.claim(kind_spec("s3_bucket"), "someone-elses")
     manager = S3BucketManager(provider=memory)
     with pytest.raises(AccessDeniedError, match="belongs to another account"):
         manager.plan(S3BucketDesired(name="someone-elses"))
     with pytest.raises(NameTakenError) as caught:
-        memory.create(ResourceRef("s3_bucket", "someone-elses", "us-east-1"), {"region": "us-east-1"})
+        memory.create(ResourceRef(kind_spec("s3_bucket"), "someone-elses", "us-east-1"), {"region": "us-east-1"})
     assert "Choose another name" in str(caught.value)
     assert "s3_bucket 'someone-elses'" in str(caught.value)
 

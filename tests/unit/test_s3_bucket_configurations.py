@@ -39,7 +39,7 @@ TOPIC = "arn:aws:sns:eu-west-1:123456789012:alerts"
 
 
 def _existing(memory: InMemoryProvider, **aspects: Json) -> None:
-    memory.create(S3BucketManager.spec.ref(S3BucketDesired(name=NAME, region="eu-west-1")), {"region": "eu-west-1"})
+    memory.create(S3BucketManager.spec.ref(NAME, "eu-west-1"), {"region": "eu-west-1"})
     for aspect, value in aspects.items():
         memory.world.set_aspect("s3_bucket", NAME, aspect, value)
 
@@ -189,7 +189,7 @@ def test_every_aspect_creates_converges_and_reapplies_with_zero_writes(recorder:
 DRIFT: dict[str, Json] = {
     "tags": {"env": "hacked"},
     "versioning": "Suspended",
-    "public_access_block": {"block_public_acls": False, "ignore_public_acls": False, "block_public_policy": False,
+    "block_public_access": {"block_public_acls": False, "ignore_public_acls": False, "block_public_policy": False,
                             "restrict_public_buckets": False},
     "encryption": {"algorithm": "aws:kms", "kms_key_id": None, "bucket_key_enabled": True},
     "object_lock": {"enabled": True, "mode": "COMPLIANCE", "days": 9},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from awsstate import InMemoryProvider, RecordingProvider, S3BucketDesired, S3BucketManager
+from awsstate import InMemoryProvider, RecordingProvider, ReplaceAction, S3BucketDesired, S3BucketManager
 from awsstate.errors import InvalidRequestError, StalePlanError, UnsafeChangeError
 from awsstate.plan import Plan
 from awsstate.resources.s3_bucket import ObjectLock
@@ -33,22 +33,22 @@ def test_absent_on_a_missing_bucket_is_a_no_op(recorder: RecordingProvider) -> N
 def test_absent_refuses_a_non_empty_bucket_and_leaves_it_intact(memory: InMemoryProvider) -> None:
     manager = _manager(memory)
     manager.apply(S3BucketDesired(name=NAME, region="eu-west-1"))
-    memory.world.put_object(NAME, "keep/me.txt", b"data")
+    memory.world.contents("s3_bucket", NAME).put_object("keep/me.txt", b"data")
     with pytest.raises(InvalidRequestError) as caught:
         manager.apply(S3BucketDesired(name=NAME, state="absent"))
     assert caught.value.code == "BucketNotEmpty"
     assert "force_destroy" in str(caught.value)
-    assert memory.world.require("s3_bucket", NAME).objects == {"keep/me.txt": b"data"}
+    assert memory.world.contents("s3_bucket", NAME).objects == {"keep/me.txt": b"data"}
 
 
 def test_old_versions_and_delete_markers_alone_keep_a_bucket_non_empty(memory: InMemoryProvider) -> None:
     manager = _manager(memory)
     manager.apply(S3BucketDesired(name=NAME, region="eu-west-1", versioning=True))
-    memory.world.put_object(NAME, "a", b"1")
-    memory.world.put_object(NAME, "a", b"2")
-    memory.world.delete_object(NAME, "a")
+    memory.world.contents("s3_bucket", NAME).put_object("a", b"1")
+    memory.world.contents("s3_bucket", NAME).put_object("a", b"2")
+    memory.world.contents("s3_bucket", NAME).delete_object("a")
     record = memory.world.require("s3_bucket", NAME)
-    assert record.objects == {} and len(record.versions) == 3
+    assert record.contents.objects == {} and len(record.contents.versions) == 3
     with pytest.raises(InvalidRequestError, match="not empty"):
         manager.delete(NAME)
     assert memory.world.find("s3_bucket", NAME) is not None
@@ -58,11 +58,11 @@ def test_force_destroy_removes_every_version_then_the_bucket(memory: InMemoryPro
     manager = _manager(memory)
     manager.apply(S3BucketDesired(name=NAME, region="eu-west-1", versioning=True))
     for body in (b"1", b"2"):
-        memory.world.put_object(NAME, "a", body)
-    memory.world.delete_object(NAME, "a")
-    memory.world.put_object(NAME, "b", b"x")
+        memory.world.contents("s3_bucket", NAME).put_object("a", body)
+    memory.world.contents("s3_bucket", NAME).delete_object("a")
+    memory.world.contents("s3_bucket", NAME).put_object("b", b"x")
     plan = manager.plan(S3BucketDesired(name=NAME, state="absent", force_destroy=True))
-    assert "everything in it" in str(plan)
+    assert "delete, and every object version and delete marker in it (force_destroy)" in str(plan)
     manager.apply(plan)
     assert memory.world.find("s3_bucket", NAME) is None
 
@@ -70,7 +70,7 @@ def test_force_destroy_removes_every_version_then_the_bucket(memory: InMemoryPro
 def test_manager_delete_with_force_destroy(memory: InMemoryProvider) -> None:
     manager = _manager(memory)
     manager.apply(S3BucketDesired(name=NAME, region="eu-west-1"))
-    memory.world.put_object(NAME, "k")
+    memory.world.contents("s3_bucket", NAME).put_object("k")
     assert manager.delete(NAME, force_destroy=True).changed
     assert manager.get(NAME) is None
 
@@ -91,25 +91,27 @@ def test_region_change_is_a_replace_that_apply_refuses_unless_allowed(recorder: 
 def test_replace_never_destroys_objects_without_force_destroy(memory: InMemoryProvider) -> None:
     manager = _manager(memory)
     manager.apply(S3BucketDesired(name=NAME, region="eu-west-1"))
-    memory.world.put_object(NAME, "precious")
+    memory.world.contents("s3_bucket", NAME).put_object("precious")
     with pytest.raises(InvalidRequestError, match="not empty"):
         manager.apply(S3BucketDesired(name=NAME, region="us-west-2"), allow_replace=True)
     record = memory.world.require("s3_bucket", NAME)
-    assert record.region == "eu-west-1" and "precious" in record.objects
+    assert record.region == "eu-west-1" and "precious" in record.contents.objects
 
 
 def test_replace_with_force_destroy_empties_the_old_bucket_and_recreates_it(memory: InMemoryProvider) -> None:
     manager = _manager(memory)
     manager.apply(S3BucketDesired(name=NAME, region="eu-west-1"))
-    memory.world.put_object(NAME, "old")
+    memory.world.contents("s3_bucket", NAME).put_object("old")
     desired = S3BucketDesired(name=NAME, region="us-west-2", versioning=True, force_destroy=True)
     plan = manager.plan(desired)
-    assert plan.actions[0].type == "replace" and plan.actions[0].before == {"region": "eu-west-1",
-                                                                           "force_destroy": True}
+    replace = plan.actions[0]
+    assert isinstance(replace, ReplaceAction) and replace.from_region == "eu-west-1" and replace.force
+    assert replace.region == "us-west-2" and replace.params == {"region": "us-west-2"}
+    assert "every object version and delete marker in it will be deleted with it (force_destroy)" in str(plan)
     manager.apply(desired, allow_replace=True)
     record = memory.world.require("s3_bucket", NAME)
     assert record.attributes["region"] == "us-west-2"
-    assert record.objects == {} and record.aspects["versioning"] == "Enabled"
+    assert record.contents.objects == {} and record.aspects["versioning"] == "Enabled"
     assert not manager.plan(desired).changed
 
 

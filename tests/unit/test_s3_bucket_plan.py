@@ -17,7 +17,7 @@ ALL_OFF = {key: False for key in ALL_ON}
 
 def _existing(memory: InMemoryProvider, **aspects: Json) -> None:
     """A bucket as AWS creates it in eu-west-1, then with ``aspects`` changed out-of-band."""
-    memory.create(S3BucketManager.spec.ref(S3BucketDesired(name=NAME, region="eu-west-1")), {"region": "eu-west-1"})
+    memory.create(S3BucketManager.spec.ref(NAME, "eu-west-1"), {"region": "eu-west-1"})
     for aspect, value in aspects.items():
         memory.world.set_aspect("s3_bucket", NAME, aspect, value)
 
@@ -40,11 +40,11 @@ UPDATE_TABLE: list[tuple[str, dict[str, Json], dict[str, Any], list[tuple[str, J
     ("tags-empty-removes-user-tags-keeps-aws", {"tags": {"aws:cloudformation:stack-name": "s", "env": "dev"}},
      {"tags": {}}, [("tags", {"aws:cloudformation:stack-name": "s"})]),
     ("pab-true-on-new-bucket-already-satisfied", {}, {"block_public_access": True}, []),
-    ("pab-true-after-removal", {"public_access_block": None}, {"block_public_access": True},
-     [("public_access_block", ALL_ON)]),
-    ("pab-false-when-none-configured-is-satisfied", {"public_access_block": None}, {"block_public_access": False}, []),
+    ("pab-true-after-removal", {"block_public_access": None}, {"block_public_access": True},
+     [("block_public_access", ALL_ON)]),
+    ("pab-false-when-none-configured-is-satisfied", {"block_public_access": None}, {"block_public_access": False}, []),
     ("pab-partial-model", {}, {"block_public_access": PublicAccessBlock(block_public_policy=False)},
-     [("public_access_block", {**ALL_ON, "block_public_policy": False})]),
+     [("block_public_access", {**ALL_ON, "block_public_policy": False})]),
     ("encryption-default-sse-s3-satisfied", {}, {"encryption": BucketEncryption.sse_s3()}, []),
     ("encryption-missing-config-means-sse-s3", {"encryption": None}, {"encryption": BucketEncryption.sse_s3()}, []),
     ("encryption-to-kms", {}, {"encryption": BucketEncryption.sse_kms("alias/data")},
@@ -71,7 +71,7 @@ def test_create_plan_writes_only_what_a_new_bucket_lacks(memory: InMemoryProvide
         ("create", None), ("update", "tags"),
         # versioning=False and SSE-S3 are what every new bucket has: no write. The public access
         # block is written because emulators (moto) do not apply AWS's default.
-        ("update", "public_access_block"),
+        ("update", "block_public_access"),
     ]
     assert plan.actions[0].after == {"region": "ca-central-1"}
 

@@ -15,7 +15,6 @@ from awsstate import (
     UnsafeChangeError,
 )
 from awsstate.canonical import Json
-from awsstate.providers.memory import Record
 from awsstate.resources.sns_topic.kind import SNS_TOPIC
 
 NAME = "plan-table-topic"
@@ -34,7 +33,7 @@ def _sub(protocol: str, endpoint: str, **attributes: Json) -> dict[str, Json]:
 
 def _existing(memory: InMemoryProvider, name: str = NAME, **aspects: Json) -> None:
     """A topic as AWS creates it, then with ``aspects`` changed out-of-band."""
-    memory.create(SNS_TOPIC.ref(SnsTopicDesired(name=name, region=REGION)), {"fifo": name.endswith(".fifo")})
+    memory.create(SNS_TOPIC.ref(name, REGION), {"fifo": name.endswith(".fifo")})
     for aspect, value in aspects.items():
         memory.world.set_aspect("sns_topic", name, aspect, value, region=REGION)
 
@@ -151,10 +150,9 @@ def test_subscription_drift_is_reverted_with_one_write(memory: InMemoryProvider,
 
 def test_fifo_mismatch_with_the_existing_topic_is_planned_as_replace(memory: InMemoryProvider) -> None:
     # AWS refuses a '.fifo' name without FifoTopic=true, so this only happens with topics made elsewhere.
-    memory.world.add(Record(kind="sns_topic", name="jobs.fifo", region=REGION, account_id=memory.world.account_id,
-                            attributes={**SNS_TOPIC.attributes("jobs.fifo", REGION, memory.world.account_id),
-                                        "fifo": False},
-                            aspects={a.name: a.aws_default for a in SNS_TOPIC.aspects}))
+    record = memory.world.new_record(SNS_TOPIC, "jobs.fifo", REGION, memory.world.account_id)
+    record.attributes["fifo"] = False
+    memory.world.add(record)
     manager = SnsTopicManager(provider=memory)
     desired = SnsTopicDesired(name="jobs.fifo", region=REGION, display_name="Jobs")
     assert [a.type for a in manager.plan(desired).actions] == ["replace"]

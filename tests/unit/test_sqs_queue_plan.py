@@ -18,7 +18,6 @@ from awsstate import (
     UnsafeChangeError,
 )
 from awsstate.canonical import Json
-from awsstate.providers.memory import Record
 from awsstate.resources.sqs_queue.kind import SQS_QUEUE
 
 NAME = "plan-table-queue"
@@ -31,7 +30,7 @@ SQS_MANAGED = {"mode": "sqs", "kms_master_key_id": None, "kms_data_key_reuse_per
 
 def _existing(memory: InMemoryProvider, name: str = NAME, **aspects: Json) -> None:
     """A queue as AWS creates it, then with ``aspects`` changed out-of-band."""
-    memory.create(SQS_QUEUE.ref(SqsQueueDesired(name=name, region=REGION)), {"fifo": name.endswith(".fifo")})
+    memory.create(SQS_QUEUE.ref(name, REGION), {"fifo": name.endswith(".fifo")})
     for aspect, value in aspects.items():
         memory.world.set_aspect("sqs_queue", name, aspect, value, region=REGION)
 
@@ -163,10 +162,9 @@ def test_visibility_timeout_drift_is_reverted_with_one_write(memory: InMemoryPro
 def test_fifo_mismatch_with_the_existing_queue_is_planned_as_replace(memory: InMemoryProvider) -> None:
     # On AWS the name decides FIFO, so this only happens with queues made elsewhere (moto accepts a
     # '.fifo' name without FifoQueue and makes a standard queue).
-    memory.world.add(Record(kind="sqs_queue", name="jobs.fifo", region=REGION, account_id=memory.world.account_id,
-                            attributes={**SQS_QUEUE.attributes("jobs.fifo", REGION, memory.world.account_id),
-                                        "fifo": False},
-                            aspects={a.name: a.aws_default for a in SQS_QUEUE.aspects}))
+    record = memory.world.new_record(SQS_QUEUE, "jobs.fifo", REGION, memory.world.account_id)
+    record.attributes["fifo"] = False
+    memory.world.add(record)
     manager = SqsQueueManager(provider=memory)
     desired = SqsQueueDesired(name="jobs.fifo", region=REGION, delay_seconds=3)
     plan = manager.plan(desired)

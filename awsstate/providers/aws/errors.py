@@ -121,4 +121,6 @@ def translate(
                      "Check endpoint_url / AWS_ENDPOINT_URL and the network.")
     if isinstance(error, BotoCoreError):
         return build(ProviderError, str(error), "")
+    if isinstance(error, NotImplementedError):  # an emulator (moto in-process) without this call
+        return build(NotSupportedError, f"the endpoint does not implement this call ({error})")
     return build(ProviderError, f"{type(error).__name__}: {error}", "")

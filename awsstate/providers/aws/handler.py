@@ -1,135 +1,155 @@
-"""The base of per-kind AWS handlers, and the one wrapper every boto3 call goes through.
+"""The base of per-kind AWS handlers: one table of aspect reads and writes, dispatched here.
 
-A handler turns the provider interface (existence, aspect reads and writes, create, delete) into
-boto3 calls for one kind, converting between boto3's dicts and awsstate's canonical values.
-Every call goes through :meth:`Clients.call`, which logs it (with the AWS request id and how many
-retries botocore made) and translates errors in one place.
+A kind's module (``awsstate/providers/aws/<kind>.py``) defines a handler class with
+
+* ``read_existence`` (one request, usually: it also parses, in one place, the aspects the
+  existence read carries), ``create`` and ``delete``;
+* ``ASPECTS``: one :class:`AspectIO` per aspect of the kind, ``read`` and ``write`` being small
+  functions of ``(handler, ref)`` and ``(handler, ref, value)``. An aspect the existence read
+  carries has no ``read`` of its own.
+
+and ends with ``HANDLER = <that class>``: the provider finds it by the kind's name. A guard test
+checks that each table's keys are exactly the kind's aspects. Every request goes through
+:meth:`AwsHandler.call` or :meth:`AwsHandler.pages` (botocore paginators), which name the aspect
+being read or written in logs and errors without each function having to.
 """
 
 from __future__ import annotations
 
-import time
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Mapping
-from typing import Any, ClassVar, Protocol
-
-import structlog
-from botocore.exceptions import BotoCoreError, ClientError
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from awsstate.canonical import Json
-from awsstate.providers.aws.errors import error_code, translate
+from awsstate.errors import NotFoundError
 from awsstate.providers.base import Existence, Receipt
 from awsstate.spec import ResourceRef
 
-__all__ = ["ABSENT", "AwsHandler", "Clients"]
+__all__ = ["AspectIO", "AwsHandler", "Clients", "receipt"]
 
-log = structlog.get_logger("awsstate.providers.aws")
+H = TypeVar("H", bound="AwsHandler")
 
-
-class _Absent:
-    def __repr__(self) -> str:
-        return "ABSENT"
-
-
-ABSENT: Any = _Absent()
-"""Returned by :meth:`Clients.call` when the error code says "not configured" (``absent=``)."""
+_ASPECT: ContextVar[str | None] = ContextVar("awsstate_aspect", default=None)
 
 
 class Clients(Protocol):
-    """What handlers need from the provider: region-aware clients and a call wrapper."""
+    """What handlers need from the provider: region-aware calls and the caller's account."""
 
     @property
     def default_region(self) -> str | None:
         """The region used when a call names none."""
         ...
 
-    def client(self, service: str, region: str | None) -> Any:
-        """A cached boto3 client for ``service`` in ``region``."""
+    def call(self, ref: ResourceRef, service: str, method: str, *, aspect: str | None = None,
+             region: str | None = None, absent: Collection[str] = (), **params: Any) -> Any:
+        """One logged, error-translated request (the response, or ``ABSENT``)."""
         ...
 
-    def call(
-        self,
-        ref: ResourceRef,
-        service: str,
-        method: str,
-        *,
-        aspect: str | None = None,
-        region: str | None = None,
-        absent: Collection[str] = (),
-        **params: Any,
-    ) -> Any:
-        """Call ``method`` on the client; returns the response dict or :data:`ABSENT`."""
+    def pages(self, ref: ResourceRef, service: str, method: str, *, aspect: str | None = None,
+              region: str | None = None, **params: Any) -> Iterator[dict[str, Any]]:
+        """Every page of a list request (botocore's paginator)."""
         ...
+
+    def account(self, ref: ResourceRef) -> tuple[str, str]:
+        """``(partition, account id)`` of the caller, looked up once per provider."""
+        ...
+
+
+@dataclass(frozen=True)
+class AspectIO(Generic[H]):
+    """How one aspect is written, and read (``read=None``: carried by the existence read)."""
+
+    write: Callable[[H, ResourceRef, Json], Any]
+    read: Callable[[H, ResourceRef], Json] | None = None
+
+
+def receipt(response: Any) -> Receipt:
+    """A receipt carrying the request id of a boto3 response."""
+    if isinstance(response, Receipt):
+        return response
+    if isinstance(response, dict):
+        return Receipt(request_id=response.get("ResponseMetadata", {}).get("RequestId"))
+    return Receipt()
 
 
 class AwsHandler(ABC):
-    """The boto3 side of one resource kind."""
+    """The boto3 side of one resource kind (see the module docstring)."""
 
     service: ClassVar[str]
+    ASPECTS: ClassVar[Mapping[str, AspectIO[Any]]]
 
     def __init__(self, clients: Clients) -> None:
         self.clients = clients
 
-    def call(self, ref: ResourceRef, method: str, *, aspect: str | None = None, region: str | None = None,
-             absent: Collection[str] = (), **params: Any) -> Any:
-        """Shorthand for :meth:`Clients.call` on this handler's service, in ``ref``'s region."""
-        return self.clients.call(ref, self.service, method, aspect=aspect, region=region or ref.region,
-                                 absent=absent, **params)
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def region_for(self, ref: ResourceRef) -> str | None:
+        """The region this kind's requests go to (a global service overrides it)."""
+        return ref.region
+
+    def call(self, ref: ResourceRef, method: str, *, region: str | None = None, absent: Collection[str] = (),
+             service: str | None = None, **params: Any) -> Any:
+        """One request on this handler's service, in the resource's region, naming the current aspect."""
+        return self.clients.call(ref, service or self.service, method, aspect=_ASPECT.get(),
+                                 region=region or self.region_for(ref), absent=absent, **params)
+
+    def pages(self, ref: ResourceRef, method: str, **params: Any) -> Iterator[dict[str, Any]]:
+        """Every page of a list request on this handler's service."""
+        return self.clients.pages(ref, self.service, method, aspect=_ASPECT.get(), region=self.region_for(ref),
+                                  **params)
+
+    def items(self, ref: ResourceRef, method: str, key: str, **params: Any) -> list[Any]:
+        """Every item under ``key`` across the pages of a list request."""
+        return [item for page in self.pages(ref, method, **params) for item in page.get(key, [])]
 
     @abstractmethod
     def read_existence(self, ref: ResourceRef) -> Existence | None:
         """See :meth:`awsstate.providers.base.Provider.read_existence`."""
 
     @abstractmethod
-    def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
-        """See :meth:`awsstate.providers.base.Provider.read_aspect`."""
-
-    @abstractmethod
     def create(self, ref: ResourceRef, params: Mapping[str, Json]) -> Receipt:
         """See :meth:`awsstate.providers.base.Provider.create`."""
-
-    @abstractmethod
-    def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
-        """See :meth:`awsstate.providers.base.Provider.write_aspect`."""
 
     @abstractmethod
     def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
         """See :meth:`awsstate.providers.base.Provider.delete`."""
 
+    def _io(self, aspect: str) -> AspectIO[Any]:
+        try:
+            return self.ASPECTS[aspect]
+        except KeyError:
+            raise KeyError(f"{type(self).__name__} has no aspect {aspect!r}") from None
 
-def receipt(response: Any) -> Receipt:
-    """A receipt carrying the request id of a boto3 response."""
-    if isinstance(response, dict):
-        return Receipt(request_id=response.get("ResponseMetadata", {}).get("RequestId"))
-    return Receipt()
+    def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
+        """The aspect's table read (a carried aspect: from the existence read)."""
+        io = self._io(aspect)
+        token = _ASPECT.set(aspect)
+        try:
+            if io.read is not None:
+                return io.read(self, ref)
+            existence = self.read_existence(ref)
+        finally:
+            _ASPECT.reset(token)
+        if existence is None:
+            raise NotFoundError("does not exist", kind=ref.kind, name=ref.name, aspect=aspect)
+        return existence.get(aspect)
 
+    def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
+        """The aspect's table write."""
+        io = self._io(aspect)
+        token = _ASPECT.set(aspect)
+        try:
+            return receipt(io.write(self, ref, value))
+        finally:
+            _ASPECT.reset(token)
 
-def perform_call(
-    client: Any, ref: ResourceRef, service: str, method: str, *, aspect: str | None, region: str | None,
-    absent: Collection[str], params: Mapping[str, Any],
-) -> Any:
-    """Make one boto3 call: log it, and translate its errors. Used by the provider's ``call``."""
-    operation = client.meta.method_to_api_mapping.get(method, method)
-    started = time.perf_counter()
-    fields = {"service": service, "operation": operation, "region": region, "kind": ref.kind,
-              "name": ref.name, "aspect": aspect}
-    try:
-        response = getattr(client, method)(**params)
-    except ClientError as error:
-        failed = error.response.get("ResponseMetadata", {})
-        code = error_code(error)
-        log.debug("aws.call", **fields, outcome=code, request_id=failed.get("RequestId"),
-                  retries=failed.get("RetryAttempts", 0), duration_ms=round((time.perf_counter() - started) * 1000, 3))
-        if code in absent:
-            return ABSENT
-        raise translate(error, ref, service=service, operation=operation, aspect=aspect) from error
-    except BotoCoreError as error:
-        raise translate(error, ref, service=service, operation=operation, aspect=aspect) from error
-    meta: dict[str, Any] = dict(response.get("ResponseMetadata", {})) if isinstance(response, dict) else {}
-    retries = meta.get("RetryAttempts", 0)
-    log.debug("aws.call", **fields, outcome="ok", request_id=meta.get("RequestId"), retries=retries,
-              duration_ms=round((time.perf_counter() - started) * 1000, 3))
-    if retries:
-        # Retries are normal under throttling; make them visible without debug logging.
-        log.info("aws.retried", **fields, retries=retries, request_id=meta.get("RequestId"))
-    return response
+    def in_aspect(self, aspect: str, fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` with ``aspect`` named in its requests' logs and errors."""
+        token = _ASPECT.set(aspect)
+        try:
+            return fn()
+        finally:
+            _ASPECT.reset(token)

@@ -1,8 +1,8 @@
 """IAM customer managed policies on AWS.
 
 IAM is global: calls go to the IAM endpoint of the provider's partition. A policy is addressed by
-its ARN, which this handler builds from the account id (one STS GetCallerIdentity per handler,
-cached: the first call of a provider pays one extra request, later ones none) and the path.
+its ARN, which this handler builds from the account id (the provider's one cached STS
+GetCallerIdentity) and the path.
 
 Request counts per provider call:
 
@@ -26,113 +26,128 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
-from awsstate.canonical import Json, parse_policy, policy_json, tag_changes
+from awsstate.canonical import Json
 from awsstate.errors import InvalidRequestError, NotFoundError
-from awsstate.providers.aws.handler import ABSENT, AwsHandler, Clients, receipt
+from awsstate.policies import parse_policy, policy_json
+from awsstate.providers.aws.calls import ABSENT
+from awsstate.providers.aws.handler import AspectIO, Clients, receipt
+from awsstate.providers.aws.iam import MISSING, IamHandler
+from awsstate.providers.aws.tags import TagApi, tag_dict, tag_list
 from awsstate.providers.base import Existence, Receipt
 from awsstate.resources.iam_naming import iam_arn
 from awsstate.spec import ResourceRef
 
-__all__ = ["IamPolicyHandler", "MAX_POLICY_VERSIONS"]
+__all__ = ["HANDLER", "MAX_POLICY_VERSIONS", "IamPolicyHandler"]
 
 MAX_POLICY_VERSIONS = 5
 """AWS keeps at most five versions of a managed policy."""
-_MISSING = {"NoSuchEntity"}
 
 
-def tag_list(tags: Mapping[str, Json]) -> list[dict[str, str]]:
-    """IAM's ``[{"Key", "Value"}]`` form of a tag mapping, sorted by key."""
-    return [{"Key": key, "Value": str(value)} for key, value in sorted(tags.items())]
+def _read_document(h: IamPolicyHandler, ref: ResourceRef) -> Json:
+    arn = h.arn(ref)
+    version = h.default_version(arn)
+    if version is not None:
+        response = h.call(ref, "get_policy_version", absent=MISSING, PolicyArn=arn, VersionId=version)
+        if response is not ABSENT and response["PolicyVersion"].get("IsDefaultVersion"):
+            return parse_policy(response["PolicyVersion"]["Document"])
+    policy = h.require(ref)  # the default moved on (or the ARN is gone)
+    response = h.call(ref, "get_policy_version", PolicyArn=str(policy["Arn"]),
+                      VersionId=str(policy["DefaultVersionId"]))
+    return parse_policy(response["PolicyVersion"]["Document"])
 
 
-def tag_dict(tags: list[dict[str, str]] | None) -> dict[str, Json]:
-    """A tag mapping from IAM's ``[{"Key", "Value"}]`` form."""
-    return {t["Key"]: t["Value"] for t in tags or []}
+def _write_document(h: IamPolicyHandler, ref: ResourceRef, value: Json) -> Any:
+    if not isinstance(value, dict | str):
+        raise InvalidRequestError("a managed policy always has a document", kind=ref.kind, name=ref.name,
+                                  aspect="document")
+    arn = h.arn(ref)
+    h.make_room(ref, arn)
+    response = h.call(ref, "create_policy_version", PolicyArn=arn, PolicyDocument=policy_json(value),
+                      SetAsDefault=True)
+    h.remember(ref.name, arn, str(response["PolicyVersion"]["VersionId"]))
+    return response
 
 
-class IamPolicyHandler(AwsHandler):
+class IamPolicyHandler(IamHandler):
     """The boto3 side of ``iam_policy``."""
 
-    service = "iam"
+    ASPECTS: ClassVar[Mapping[str, AspectIO[Any]]] = {
+        "document": AspectIO(read=_read_document, write=_write_document),
+        "tags": TagApi(list="list_policy_tags", tag="tag_policy", untag="untag_policy", paginated=True,
+                       target=lambda h, ref: {"PolicyArn": h.arn(ref)}).aspect(carried=True),
+    }
 
     def __init__(self, clients: Clients) -> None:
         super().__init__(clients)
-        self._identity: tuple[str, str] | None = None  # (partition, account id)
         self._arns: dict[str, str] = {}  # name -> ARN last seen (remembers non-root paths)
         self._default_versions: dict[str, str] = {}  # ARN -> default version id last seen
         self._lock = threading.Lock()
 
-    def _account(self, ref: ResourceRef) -> tuple[str, str]:
+    def remember(self, name: str, arn: str, default_version: str) -> None:
+        """Note a policy's ARN and default version, as last seen."""
         with self._lock:
-            if self._identity is not None:
-                return self._identity
-        response = self.clients.call(ref, "sts", "get_caller_identity", region=self._region())
-        partition = str(response["Arn"]).split(":")[1]
-        identity = (partition, str(response["Account"]))
-        with self._lock:
-            self._identity = identity
-        return identity
+            self._arns[name] = arn
+            self._default_versions[arn] = default_version
 
-    def _region(self) -> str:
-        # STS needs a region to pick its endpoint; IAM itself is global.
-        return self.clients.default_region or "us-east-1"
+    def default_version(self, arn: str) -> str | None:
+        """The default version id last seen for ``arn``."""
+        with self._lock:
+            return self._default_versions.get(arn)
 
     def _root_arn(self, ref: ResourceRef) -> str:
-        partition, account_id = self._account(ref)
+        partition, account_id = self.clients.account(ref)
         return iam_arn(partition, account_id, "policy", "/", ref.name)
 
     def _get_policy(self, ref: ResourceRef, arn: str) -> dict[str, Any] | None:
-        response = self.call(ref, "get_policy", region=self._region(), absent=_MISSING, PolicyArn=arn)
+        response = self.call(ref, "get_policy", absent=MISSING, PolicyArn=arn)
         if response is ABSENT:
             return None
         policy: dict[str, Any] = response["Policy"]
-        with self._lock:
-            self._arns[ref.name] = str(policy["Arn"])
-            self._default_versions[str(policy["Arn"])] = str(policy["DefaultVersionId"])
+        self.remember(ref.name, str(policy["Arn"]), str(policy["DefaultVersionId"]))
         return policy
 
     def _find(self, ref: ResourceRef) -> dict[str, Any] | None:
         """The policy called ``ref.name`` wherever its path, or ``None``."""
         tried: list[str] = []
-        for arn in (self._arns.get(ref.name), self._root_arn(ref)):
+        with self._lock:
+            known = self._arns.get(ref.name)
+        for arn in (known, self._root_arn(ref)):
             if arn is None or arn in tried:
                 continue
             tried.append(arn)
             policy = self._get_policy(ref, arn)
             if policy is not None:
                 return policy
-        arn = self._list_for(ref)
-        if arn is None or arn in tried:
+        listed = self._listed(ref)
+        if listed is None or listed in tried:
             with self._lock:
                 self._arns.pop(ref.name, None)
             return None
-        return self._get_policy(ref, arn)
+        return self._get_policy(ref, listed)
 
-    def _list_for(self, ref: ResourceRef) -> str | None:
-        # Paginated by hand so that every page goes through the error-translating call wrapper.
-        params: dict[str, Any] = {"Scope": "Local", "MaxItems": 1000}
-        while True:
-            page = self.call(ref, "list_policies", region=self._region(), **params)
+    def _listed(self, ref: ResourceRef) -> str | None:
+        # A policy at another path is found by name only by listing; stop at the page that has it.
+        for page in self.pages(ref, "list_policies", Scope="Local", PaginationConfig={"PageSize": 1000}):
             for policy in page.get("Policies", []):
                 if policy.get("PolicyName") == ref.name:
                     return str(policy["Arn"])
-            if not page.get("IsTruncated"):
-                return None
-            params["Marker"] = page["Marker"]
+        return None
 
-    def _require(self, ref: ResourceRef, aspect: str | None = None) -> dict[str, Any]:
+    def require(self, ref: ResourceRef) -> dict[str, Any]:
+        """The policy, or :class:`~awsstate.errors.NotFoundError`."""
         policy = self._find(ref)
         if policy is None:
-            raise NotFoundError("does not exist", kind=ref.kind, name=ref.name, aspect=aspect,
-                                operation="GetPolicy", code="NoSuchEntity")
+            raise NotFoundError("does not exist", kind=ref.kind, name=ref.name, operation="GetPolicy",
+                                code="NoSuchEntity")
         return policy
 
-    def _arn(self, ref: ResourceRef, aspect: str | None = None) -> str:
+    def arn(self, ref: ResourceRef) -> str:
+        """The policy's ARN (remembered, else found)."""
         with self._lock:
             arn = self._arns.get(ref.name)
-        return arn if arn is not None else str(self._require(ref, aspect)["Arn"])
+        return arn if arn is not None else str(self.require(ref)["Arn"])
 
     def read_existence(self, ref: ResourceRef) -> Existence | None:
         """GetPolicy on the ARN (see the module docstring for when a listing is needed)."""
@@ -145,38 +160,6 @@ class IamPolicyHandler(AwsHandler):
             "description": policy.get("Description") or None,
             "tags": tag_dict(policy.get("Tags")),
         }
-
-    def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
-        """``document``: the default version's document; ``tags``: ListPolicyTags."""
-        if aspect == "document":
-            return self._document(ref)
-        if aspect == "tags":
-            return self._tags(ref, self._arn(ref, aspect))
-        raise KeyError(f"iam_policy has no aspect {aspect!r}")
-
-    def _document(self, ref: ResourceRef) -> Json:
-        arn = self._arn(ref, "document")
-        with self._lock:
-            version = self._default_versions.get(arn)
-        if version is not None:
-            response = self.call(ref, "get_policy_version", aspect="document", region=self._region(),
-                                 absent=_MISSING, PolicyArn=arn, VersionId=version)
-            if response is not ABSENT and response["PolicyVersion"].get("IsDefaultVersion"):
-                return parse_policy(response["PolicyVersion"]["Document"])
-        policy = self._require(ref, "document")  # the default moved on (or the ARN is gone)
-        response = self.call(ref, "get_policy_version", aspect="document", region=self._region(),
-                             PolicyArn=str(policy["Arn"]), VersionId=str(policy["DefaultVersionId"]))
-        return parse_policy(response["PolicyVersion"]["Document"])
-
-    def _tags(self, ref: ResourceRef, arn: str) -> dict[str, Json]:
-        tags: dict[str, Json] = {}
-        params: dict[str, Any] = {"PolicyArn": arn}
-        while True:
-            page = self.call(ref, "list_policy_tags", aspect="tags", region=self._region(), **params)
-            tags.update(tag_dict(page.get("Tags")))
-            if not page.get("IsTruncated"):
-                return tags
-            params["Marker"] = page["Marker"]
 
     def create(self, ref: ResourceRef, params: Mapping[str, Json]) -> Receipt:
         """CreatePolicy with the document, path, description and tags."""
@@ -192,71 +175,40 @@ class IamPolicyHandler(AwsHandler):
         tags = params.get("tags")
         if isinstance(tags, dict) and tags:
             kwargs["Tags"] = tag_list(tags)
-        response = self.call(ref, "create_policy", region=self._region(), **kwargs)
+        response = self.call(ref, "create_policy", **kwargs)
         policy = response["Policy"]
-        with self._lock:
-            self._arns[ref.name] = str(policy["Arn"])
-            self._default_versions[str(policy["Arn"])] = str(policy.get("DefaultVersionId") or "v1")
+        self.remember(ref.name, str(policy["Arn"]), str(policy.get("DefaultVersionId") or "v1"))
         return receipt(response)
 
-    def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
-        """``document``: a new default version; ``tags``: TagPolicy/UntagPolicy for the difference."""
-        arn = self._arn(ref, aspect)
-        if aspect == "document":
-            if not isinstance(value, dict | str):
-                raise InvalidRequestError("a managed policy always has a document", kind=ref.kind, name=ref.name,
-                                          aspect=aspect)
-            self._make_room(ref, arn)
-            response = self.call(ref, "create_policy_version", aspect=aspect, region=self._region(),
-                                 PolicyArn=arn, PolicyDocument=policy_json(value), SetAsDefault=True)
-            with self._lock:
-                self._default_versions[arn] = str(response["PolicyVersion"]["VersionId"])
-            return receipt(response)
-        if aspect == "tags":
-            wanted = {k: str(v) for k, v in (value if isinstance(value, dict) else {}).items()}
-            current = {k: str(v) for k, v in self._tags(ref, arn).items()}
-            to_set, to_remove = tag_changes(current, wanted)
-            result = Receipt()
-            if to_remove:
-                result = receipt(self.call(ref, "untag_policy", aspect=aspect, region=self._region(),
-                                           PolicyArn=arn, TagKeys=to_remove))
-            if to_set:
-                result = receipt(self.call(ref, "tag_policy", aspect=aspect, region=self._region(),
-                                           PolicyArn=arn, Tags=tag_list(dict(to_set))))
-            return result
-        raise KeyError(f"iam_policy has no aspect {aspect!r}")
+    def versions(self, ref: ResourceRef, arn: str) -> list[dict[str, Any]]:
+        """Every version of the policy (at most five, so one page holds them all)."""
+        return self.items(ref, "list_policy_versions", "Versions", PolicyArn=arn)
 
-    def _versions(self, ref: ResourceRef, arn: str, aspect: str | None) -> list[dict[str, Any]]:
-        # At most five versions exist, so one page always holds them all.
-        response = self.call(ref, "list_policy_versions", aspect=aspect, region=self._region(), PolicyArn=arn)
-        return list(response.get("Versions", []))
-
-    def _make_room(self, ref: ResourceRef, arn: str) -> None:
-        versions = self._versions(ref, arn, "document")
+    def make_room(self, ref: ResourceRef, arn: str) -> None:
+        """Delete the oldest non-default version when the policy has five (AWS's limit)."""
+        versions = self.versions(ref, arn)
         if len(versions) < MAX_POLICY_VERSIONS:
             return
         oldest = min((v for v in versions if not v.get("IsDefaultVersion")), key=lambda v: v["CreateDate"])
-        self.call(ref, "delete_policy_version", aspect="document", region=self._region(), PolicyArn=arn,
-                  VersionId=oldest["VersionId"])
+        self.call(ref, "delete_policy_version", PolicyArn=arn, VersionId=oldest["VersionId"])
 
     def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
         """Refuse while attached (AWS's DeleteConflict); else delete non-default versions, then the policy."""
-        policy = self._require(ref)
+        policy = self.require(ref)
         arn = str(policy["Arn"])
         if int(policy.get("AttachmentCount") or 0) > 0:
             raise self._conflict(ref, arn)
-        for version in self._versions(ref, arn, None):
+        for version in self.versions(ref, arn):
             if not version.get("IsDefaultVersion"):
-                self.call(ref, "delete_policy_version", region=self._region(), PolicyArn=arn,
-                          VersionId=version["VersionId"])
-        response = self.call(ref, "delete_policy", region=self._region(), PolicyArn=arn)
+                self.call(ref, "delete_policy_version", PolicyArn=arn, VersionId=version["VersionId"])
+        response = self.call(ref, "delete_policy", PolicyArn=arn)
         with self._lock:
             self._arns.pop(ref.name, None)
             self._default_versions.pop(arn, None)
         return receipt(response)
 
     def _conflict(self, ref: ResourceRef, arn: str) -> InvalidRequestError:
-        response = self.call(ref, "list_entities_for_policy", region=self._region(), PolicyArn=arn)
+        response = self.call(ref, "list_entities_for_policy", PolicyArn=arn)
         users = [f"iam_role {r['RoleName']!r}" for r in response.get("PolicyRoles", [])]
         users += [f"IAM user {u['UserName']!r}" for u in response.get("PolicyUsers", [])]
         users += [f"IAM group {g['GroupName']!r}" for g in response.get("PolicyGroups", [])]
@@ -265,3 +217,6 @@ class IamPolicyHandler(AwsHandler):
             operation="DeletePolicy", code="DeleteConflict",
             hint=f"Detach it first (remove {arn} from managed_policy_arns of those roles and apply), then delete.",
         )
+
+
+HANDLER = IamPolicyHandler

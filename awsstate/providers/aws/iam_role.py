@@ -10,7 +10,6 @@ existence read. Request counts per provider call:
   per inline policy.
 * ``read_aspect("managed_policy_arns")``: ListAttachedRolePolicies, one per 1000 attachments
   (so one in practice: a role has at most 20).
-* ``read_aspect`` of an existence-carried aspect: one GetRole.
 * ``create``: one CreateRole (trust policy, path, description, session, boundary and tags).
 * ``write_aspect``: ``trust_policy`` one UpdateAssumeRolePolicy; ``description`` one
   UpdateRoleDescription; ``max_session_duration`` one UpdateRole; ``permissions_boundary`` one
@@ -26,50 +25,117 @@ existence read. Request counts per provider call:
   DeleteRole and goes with the role.
 
 IAM is eventually consistent: a role read right after CreateRole may say NoSuchEntity, which is
-a :class:`~awsstate.errors.NotFoundError` the manager's settle loop retries. A policy ARN that
+a :class:`~awsstate.errors.NotFoundError` the engine's settle loop retries. A policy ARN that
 does not exist (NoSuchEntity naming the policy) is an
 :class:`~awsstate.errors.InvalidRequestError` naming the field, not retried.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
-from awsstate.canonical import Json, canonical_policy, canonical_set, parse_policy, policy_json, tag_changes
+from awsstate.canonical import Json, canonical_set
 from awsstate.errors import InvalidRequestError, NotFoundError
-from awsstate.providers.aws.handler import ABSENT, AwsHandler, receipt
-from awsstate.providers.aws.iam_policy import tag_dict, tag_list
+from awsstate.policies import canonical_policy, parse_policy, policy_json
+from awsstate.providers.aws.calls import ABSENT
+from awsstate.providers.aws.handler import AspectIO, receipt
+from awsstate.providers.aws.iam import MISSING, IamHandler, missing_reference
+from awsstate.providers.aws.tags import TagApi, tag_dict, tag_list
 from awsstate.providers.base import Existence, Receipt
 from awsstate.spec import ResourceRef
 
-__all__ = ["IamRoleHandler"]
-
-_MISSING = {"NoSuchEntity"}
-_CARRIED = ("trust_policy", "description", "max_session_duration", "permissions_boundary", "tags")
+__all__ = ["HANDLER", "IamRoleHandler"]
 
 
-class IamRoleHandler(AwsHandler):
+def _referencing(field: str, arns: Callable[[], list[str]], call: Callable[[], Any]) -> Any:
+    """Make ``call``; a NoSuchEntity naming one of ``arns`` becomes an error naming ``field``."""
+    try:
+        return call()
+    except NotFoundError as error:
+        problem = missing_reference(error, field, arns())
+        if problem is None:
+            raise
+        raise problem from error
+
+
+def _write_trust(h: IamRoleHandler, ref: ResourceRef, value: Json) -> Any:
+    if not isinstance(value, dict | str):
+        raise InvalidRequestError("a role always has a trust policy", kind=ref.kind, name=ref.name,
+                                  aspect="trust_policy")
+    return h.call(ref, "update_assume_role_policy", RoleName=ref.name, PolicyDocument=policy_json(value))
+
+
+def _write_boundary(h: IamRoleHandler, ref: ResourceRef, value: Json) -> Any:
+    if not value:
+        return h.call(ref, "delete_role_permissions_boundary", RoleName=ref.name)
+    return _referencing("permissions_boundary", lambda: [str(value)],
+                        lambda: h.call(ref, "put_role_permissions_boundary", RoleName=ref.name,
+                                       PermissionsBoundary=str(value)))
+
+
+def _read_inline(h: IamRoleHandler, ref: ResourceRef) -> Json:
+    return {name: h.inline(ref, name) for name in h.inline_names(ref)}
+
+
+def _write_inline(h: IamRoleHandler, ref: ResourceRef, value: Json) -> Receipt:
+    wanted = value if isinstance(value, dict) else {}
+    result = Receipt()
+    existing = h.inline_names(ref)
+    for name, document in sorted(wanted.items()):
+        if not isinstance(document, dict | str):
+            continue
+        if name in existing and canonical_policy(h.inline(ref, name)) == canonical_policy(document):
+            continue
+        result = receipt(h.call(ref, "put_role_policy", RoleName=ref.name, PolicyName=name,
+                                PolicyDocument=policy_json(document)))
+    for name in existing:
+        if name not in wanted:
+            result = receipt(h.call(ref, "delete_role_policy", RoleName=ref.name, PolicyName=name))
+    return result
+
+
+def _write_attached(h: IamRoleHandler, ref: ResourceRef, value: Json) -> Receipt:
+    wanted = [str(v) for v in value] if isinstance(value, list) else []
+    result = Receipt()
+    attached = h.attached(ref)
+    for arn in attached:
+        if arn not in wanted:
+            result = receipt(h.call(ref, "detach_role_policy", RoleName=ref.name, PolicyArn=arn))
+    for arn in wanted:
+        if arn not in attached:
+            result = receipt(_attach(h, ref, arn))
+    return result
+
+
+def _attach(h: IamRoleHandler, ref: ResourceRef, arn: str) -> Any:
+    return _referencing("managed_policy_arns", lambda: [arn],
+                        lambda: h.call(ref, "attach_role_policy", RoleName=ref.name, PolicyArn=arn))
+
+
+class IamRoleHandler(IamHandler):
     """The boto3 side of ``iam_role``."""
 
-    service = "iam"
-
-    def _region(self) -> str | None:
-        # IAM is global; the default region only picks the partition's endpoint.
-        return self.clients.default_region or "us-east-1"
-
-    def _call(self, ref: ResourceRef, method: str, *, aspect: str | None = None, **params: Any) -> Any:
-        return self.call(ref, method, aspect=aspect, region=self._region(), **params)
-
-    def _get_role(self, ref: ResourceRef) -> dict[str, Any] | None:
-        response = self.call(ref, "get_role", region=self._region(), absent=_MISSING, RoleName=ref.name)
-        return None if response is ABSENT else dict(response["Role"])
+    ASPECTS: ClassVar[Mapping[str, AspectIO[Any]]] = {
+        "trust_policy": AspectIO(write=_write_trust),
+        "max_session_duration": AspectIO(write=lambda h, ref, value: h.call(
+            ref, "update_role", RoleName=ref.name, MaxSessionDuration=value if isinstance(value, int) else 3600)),
+        "description": AspectIO(write=lambda h, ref, value: h.call(
+            ref, "update_role_description", RoleName=ref.name, Description=str(value or ""))),
+        "permissions_boundary": AspectIO(write=_write_boundary),
+        "tags": TagApi(list="list_role_tags", tag="tag_role", untag="untag_role", paginated=True,
+                       target=lambda h, ref: {"RoleName": ref.name}).aspect(carried=True),
+        "inline_policies": AspectIO(read=_read_inline, write=_write_inline),
+        "managed_policy_arns": AspectIO(read=lambda h, ref: list(canonical_set(h.attached(ref))),
+                                        write=_write_attached),
+    }
 
     def read_existence(self, ref: ResourceRef) -> Existence | None:
         """GetRole: attributes plus every aspect it carries."""
-        role = self._get_role(ref)
-        if role is None:
+        response = self.call(ref, "get_role", absent=MISSING, RoleName=ref.name)
+        if response is ABSENT:
             return None
+        role = dict(response["Role"])
         boundary = role.get("PermissionsBoundary") or {}
         trust = role.get("AssumeRolePolicyDocument")
         return {
@@ -82,40 +148,19 @@ class IamRoleHandler(AwsHandler):
             "tags": tag_dict(role.get("Tags")),
         }
 
-    def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
-        """One aspect (see the module docstring for the requests each costs)."""
-        if aspect in _CARRIED:
-            existence = self.read_existence(ref)
-            if existence is None:
-                raise NotFoundError("does not exist", kind=ref.kind, name=ref.name, aspect=aspect,
-                                    operation="GetRole", code="NoSuchEntity")
-            return existence[aspect]
-        if aspect == "inline_policies":
-            return {name: self._inline(ref, name) for name in self._inline_names(ref, aspect)}
-        if aspect == "managed_policy_arns":
-            return list(canonical_set(self._attached(ref, aspect)))
-        raise KeyError(f"iam_role has no aspect {aspect!r}")
+    def inline_names(self, ref: ResourceRef) -> list[str]:
+        """The names of the role's inline policies."""
+        return [str(name) for name in self.items(ref, "list_role_policies", "PolicyNames", RoleName=ref.name)]
 
-    def _pages(self, ref: ResourceRef, method: str, key: str, aspect: str | None) -> Iterator[Any]:
-        # Paginated by hand so that every page goes through the error-translating call wrapper.
-        params: dict[str, Any] = {"RoleName": ref.name, "MaxItems": 1000}
-        while True:
-            page = self._call(ref, method, aspect=aspect, **params)
-            yield from page.get(key, [])
-            if not page.get("IsTruncated"):
-                return
-            params["Marker"] = page["Marker"]
-
-    def _inline_names(self, ref: ResourceRef, aspect: str | None) -> list[str]:
-        return [str(name) for name in self._pages(ref, "list_role_policies", "PolicyNames", aspect)]
-
-    def _inline(self, ref: ResourceRef, name: str) -> dict[str, Json]:
-        response = self._call(ref, "get_role_policy", aspect="inline_policies", RoleName=ref.name, PolicyName=name)
+    def inline(self, ref: ResourceRef, name: str) -> dict[str, Json]:
+        """One inline policy's document."""
+        response = self.call(ref, "get_role_policy", RoleName=ref.name, PolicyName=name)
         return parse_policy(response["PolicyDocument"])
 
-    def _attached(self, ref: ResourceRef, aspect: str | None) -> list[str]:
-        return [str(p["PolicyArn"]) for p in self._pages(ref, "list_attached_role_policies", "AttachedPolicies",
-                                                          aspect)]
+    def attached(self, ref: ResourceRef) -> list[str]:
+        """The ARNs of the managed policies attached to the role."""
+        return [str(p["PolicyArn"])
+                for p in self.items(ref, "list_attached_role_policies", "AttachedPolicies", RoleName=ref.name)]
 
     def create(self, ref: ResourceRef, params: Mapping[str, Json]) -> Receipt:
         """CreateRole with everything it takes."""
@@ -136,116 +181,19 @@ class IamRoleHandler(AwsHandler):
         tags = params.get("tags")
         if isinstance(tags, dict) and tags:
             kwargs["Tags"] = tag_list(tags)
-        try:
-            return receipt(self._call(ref, "create_role", **kwargs))
-        except NotFoundError as error:
-            problem = _missing_reference(error, "permissions_boundary", [str(boundary)])
-            if problem is None:
-                raise
-            raise problem from error
-
-    def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
-        """One aspect (see the module docstring for the requests each costs)."""
-        if aspect == "trust_policy":
-            if not isinstance(value, dict | str):
-                raise InvalidRequestError("a role always has a trust policy", kind=ref.kind, name=ref.name,
-                                          aspect=aspect)
-            return receipt(self._call(ref, "update_assume_role_policy", aspect=aspect, RoleName=ref.name,
-                                      PolicyDocument=policy_json(value)))
-        if aspect == "description":
-            return receipt(self._call(ref, "update_role_description", aspect=aspect, RoleName=ref.name,
-                                      Description=str(value or "")))
-        if aspect == "max_session_duration":
-            seconds = value if isinstance(value, int) else 3600
-            return receipt(self._call(ref, "update_role", aspect=aspect, RoleName=ref.name,
-                                      MaxSessionDuration=seconds))
-        if aspect == "permissions_boundary":
-            if not value:
-                return receipt(self._call(ref, "delete_role_permissions_boundary", aspect=aspect,
-                                          RoleName=ref.name))
-            try:
-                return receipt(self._call(ref, "put_role_permissions_boundary", aspect=aspect, RoleName=ref.name,
-                                          PermissionsBoundary=str(value)))
-            except NotFoundError as error:
-                problem = _missing_reference(error, aspect, [str(value)])
-                if problem is None:
-                    raise
-                raise problem from error
-        if aspect == "tags":
-            return self._write_tags(ref, value if isinstance(value, dict) else {})
-        if aspect == "inline_policies":
-            return self._write_inline(ref, value if isinstance(value, dict) else {})
-        if aspect == "managed_policy_arns":
-            return self._write_attached(ref, [str(v) for v in value] if isinstance(value, list) else [])
-        raise KeyError(f"iam_role has no aspect {aspect!r}")
-
-    def _write_tags(self, ref: ResourceRef, value: Mapping[str, Json]) -> Receipt:
-        current = {str(t["Key"]): str(t["Value"]) for t in self._pages(ref, "list_role_tags", "Tags", "tags")}
-        to_set, to_remove = tag_changes(current, {k: str(v) for k, v in value.items()})
-        result = Receipt()
-        if to_remove:
-            result = receipt(self._call(ref, "untag_role", aspect="tags", RoleName=ref.name, TagKeys=to_remove))
-        if to_set:
-            result = receipt(self._call(ref, "tag_role", aspect="tags", RoleName=ref.name,
-                                        Tags=tag_list(dict(to_set))))
-        return result
-
-    def _write_inline(self, ref: ResourceRef, value: Mapping[str, Json]) -> Receipt:
-        result = Receipt()
-        existing = self._inline_names(ref, "inline_policies")
-        for name, document in sorted(value.items()):
-            if not isinstance(document, dict | str):
-                continue
-            if name in existing and canonical_policy(self._inline(ref, name)) == canonical_policy(document):
-                continue
-            result = receipt(self._call(ref, "put_role_policy", aspect="inline_policies", RoleName=ref.name,
-                                        PolicyName=name, PolicyDocument=policy_json(document)))
-        for name in existing:
-            if name not in value:
-                result = receipt(self._call(ref, "delete_role_policy", aspect="inline_policies",
-                                            RoleName=ref.name, PolicyName=name))
-        return result
-
-    def _write_attached(self, ref: ResourceRef, value: list[str]) -> Receipt:
-        result = Receipt()
-        attached = self._attached(ref, "managed_policy_arns")
-        for arn in attached:
-            if arn not in value:
-                result = receipt(self._call(ref, "detach_role_policy", aspect="managed_policy_arns",
-                                            RoleName=ref.name, PolicyArn=arn))
-        for arn in value:
-            if arn in attached:
-                continue
-            try:
-                result = receipt(self._call(ref, "attach_role_policy", aspect="managed_policy_arns",
-                                            RoleName=ref.name, PolicyArn=arn))
-            except NotFoundError as error:
-                problem = _missing_reference(error, "managed_policy_arns", [arn])
-                if problem is None:
-                    raise
-                raise problem from error
-        return result
+        return receipt(_referencing("permissions_boundary", lambda: [str(boundary)],
+                                    lambda: self.call(ref, "create_role", **kwargs)))
 
     def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
         """Detach, delete inline policies, leave instance profiles, then DeleteRole (AWS requires the order)."""
-        for arn in self._attached(ref, None):
-            self._call(ref, "detach_role_policy", RoleName=ref.name, PolicyArn=arn)
-        for name in self._inline_names(ref, None):
-            self._call(ref, "delete_role_policy", RoleName=ref.name, PolicyName=name)
-        for profile in list(self._pages(ref, "list_instance_profiles_for_role", "InstanceProfiles", None)):
-            self._call(ref, "remove_role_from_instance_profile", RoleName=ref.name,
-                       InstanceProfileName=profile["InstanceProfileName"])
-        return receipt(self._call(ref, "delete_role", RoleName=ref.name))
+        for arn in self.attached(ref):
+            self.call(ref, "detach_role_policy", RoleName=ref.name, PolicyArn=arn)
+        for name in self.inline_names(ref):
+            self.call(ref, "delete_role_policy", RoleName=ref.name, PolicyName=name)
+        for profile in self.items(ref, "list_instance_profiles_for_role", "InstanceProfiles", RoleName=ref.name):
+            self.call(ref, "remove_role_from_instance_profile", RoleName=ref.name,
+                      InstanceProfileName=profile["InstanceProfileName"])
+        return receipt(self.call(ref, "delete_role", RoleName=ref.name))
 
 
-def _missing_reference(error: NotFoundError, field: str, arns: list[str]) -> InvalidRequestError | None:
-    """A NoSuchEntity about a referenced policy (not the role itself) is the user's input to fix."""
-    named = next((arn for arn in arns if arn and arn in error.message), None)
-    if named is None:
-        return None  # the role itself is missing (eventual consistency): the manager retries
-    return InvalidRequestError(
-        f"{named} does not exist", kind=error.kind, name=error.name, aspect=field, operation=error.operation,
-        code=error.code, request_id=error.request_id,
-        hint=f"Create the iam_policy first, or correct the ARN in {field}. A policy created seconds ago may "
-             "still be propagating in IAM: apply again shortly.",
-    )
+HANDLER = IamRoleHandler

@@ -1,9 +1,10 @@
-"""The AWS provider: boto3 clients, created lazily and reused, one handler per kind."""
+"""The AWS provider: boto3 clients created lazily and reused, one handler per kind."""
 
 from __future__ import annotations
 
+import importlib
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 import boto3
@@ -11,25 +12,26 @@ from botocore.config import Config
 
 from awsstate.canonical import Json
 from awsstate.errors import UnknownKindError
-from awsstate.providers.aws.handler import AwsHandler, perform_call
-from awsstate.providers.aws.iam_policy import IamPolicyHandler
-from awsstate.providers.aws.iam_role import IamRoleHandler
-from awsstate.providers.aws.s3_bucket import S3BucketHandler
-from awsstate.providers.aws.sns_topic import SnsTopicHandler
-from awsstate.providers.aws.sqs_queue import SqsQueueHandler
+from awsstate.providers.aws.calls import paginate, perform_call
+from awsstate.providers.aws.handler import AwsHandler
 from awsstate.providers.base import Existence, Provider, Receipt
 from awsstate.spec import ResourceRef
 
-__all__ = ["HANDLERS", "AwsProvider"]
+__all__ = ["AwsProvider", "handler_class"]
 
-HANDLERS: dict[str, type[AwsHandler]] = {
-    "s3_bucket": S3BucketHandler,
-    "sqs_queue": SqsQueueHandler,
-    "sns_topic": SnsTopicHandler,
-    "iam_policy": IamPolicyHandler,
-    "iam_role": IamRoleHandler,
-}
-"""The AWS handler of each kind: the one table where a kind's boto3 code is registered."""
+
+def handler_class(kind: str) -> type[AwsHandler]:
+    """The AWS handler of ``kind``: ``HANDLER`` in ``awsstate.providers.aws.<kind>``."""
+    try:
+        module = importlib.import_module(f"awsstate.providers.aws.{kind}")
+    except ModuleNotFoundError as error:
+        if error.name != f"awsstate.providers.aws.{kind}":
+            raise
+        from awsstate.kinds import kinds
+
+        raise UnknownKindError(kind, kinds()) from None
+    handler: type[AwsHandler] = module.HANDLER
+    return handler
 
 
 class AwsProvider(Provider):
@@ -45,10 +47,13 @@ class AwsProvider(Provider):
         max_attempts: total attempts per call in botocore's standard retry mode (which retries
             throttling and transient errors with backoff).
         connect_timeout / read_timeout: socket timeouts in seconds.
+        parallel_reads: how many reads of one resource may be in flight at once (its aspects
+            are read concurrently after the existence read).
 
-    Clients are created on first use, one per (service, region), and reused; resources are
-    always called in their own region (a bucket in eu-west-1 is read there, whatever
-    ``region`` says).
+    Clients are created on first use, one per (service, region), and reused by every thread;
+    resources are always called in their own region (a bucket in eu-west-1 is read there,
+    whatever ``region`` says). The caller's account id is looked up once (STS
+    GetCallerIdentity), when a kind first needs it to build an ARN.
     """
 
     def __init__(
@@ -61,23 +66,29 @@ class AwsProvider(Provider):
         max_attempts: int = 5,
         connect_timeout: float = 10.0,
         read_timeout: float = 60.0,
+        parallel_reads: int = 16,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
+        if parallel_reads < 1:
+            raise ValueError("parallel_reads must be at least 1")
         self._session = session
         self.profile = profile
         self._region = region
         self.endpoint_url = endpoint_url
         self.max_attempts = max_attempts
+        self._parallel_reads = parallel_reads
         self._config = Config(
             # total_max_attempts counts the first try too (botocore's max_attempts counts only retries).
             retries={"mode": "standard", "total_max_attempts": max_attempts},
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
+            max_pool_connections=max(10, parallel_reads),
         )
         self._clients: dict[tuple[str, str | None], Any] = {}
         self._handlers: dict[str, AwsHandler] = {}
-        self._lock = threading.Lock()
+        self._identity: tuple[str, str] | None = None
+        self._lock = threading.RLock()
 
     def __repr__(self) -> str:
         parts = [f"region={self._region!r}"]
@@ -103,39 +114,58 @@ class AwsProvider(Provider):
         region = self.session.region_name
         return str(region) if region else None
 
+    @property
+    def parallel_reads(self) -> int:
+        """How many reads of one resource may be in flight at once."""
+        return self._parallel_reads
+
     def client(self, service: str, region: str | None) -> Any:
         """A boto3 client for ``service`` in ``region``, cached and shared between threads."""
         region = region or self.default_region
         key = (service, region)
         client = self._clients.get(key)
         if client is None:
-            session = self.session
             with self._lock:  # boto3 sessions are not thread-safe while creating clients
                 client = self._clients.get(key)
                 if client is None:
-                    client = session.client(service, region_name=region, endpoint_url=self.endpoint_url,
-                                            config=self._config)
+                    client = self.session.client(service, region_name=region, endpoint_url=self.endpoint_url,
+                                                 config=self._config)
                     self._clients[key] = client
         return client
 
-    def call(
-        self, ref: ResourceRef, service: str, method: str, *, aspect: str | None = None,
-        region: str | None = None, absent: Collection[str] = (), **params: Any,
-    ) -> Any:
-        """One logged, error-translated boto3 call (see :func:`perform_call`)."""
+    def call(self, ref: ResourceRef, service: str, method: str, *, aspect: str | None = None,
+             region: str | None = None, absent: Collection[str] = (), **params: Any) -> Any:
+        """One logged, error-translated boto3 call (see :func:`~awsstate.providers.aws.calls.perform_call`)."""
         region = region or ref.region or self.default_region
         return perform_call(self.client(service, region), ref, service, method, aspect=aspect, region=region,
                             absent=absent, params=params)
 
+    def pages(self, ref: ResourceRef, service: str, method: str, *, aspect: str | None = None,
+              region: str | None = None, **params: Any) -> Iterator[dict[str, Any]]:
+        """Every page of a list call (botocore's paginator), logged and error-translated."""
+        region = region or ref.region or self.default_region
+        return paginate(self.client(service, region), ref, service, method, aspect=aspect, region=region,
+                        params=params)
+
+    def account(self, ref: ResourceRef) -> tuple[str, str]:
+        """``(partition, account id)`` of the caller: one STS GetCallerIdentity per provider."""
+        with self._lock:  # held during the request: concurrent first callers share one lookup
+            if self._identity is None:
+                response = self.call(ref, "sts", "get_caller_identity", region=self.default_region or "us-east-1")
+                # arn:<partition>:sts::<account>:... names the partition the caller's ARNs use.
+                parts = str(response.get("Arn", "")).split(":")
+                self._identity = (parts[1] if len(parts) > 1 and parts[1] else "aws", str(response["Account"]))
+            return self._identity
+
     def handler(self, kind: str) -> AwsHandler:
-        """The handler of ``kind`` (created once)."""
+        """The handler of ``kind`` (created once, thread-safe)."""
         handler = self._handlers.get(kind)
         if handler is None:
-            try:
-                handler = HANDLERS[kind](self)
-            except KeyError:
-                raise UnknownKindError(kind, tuple(HANDLERS)) from None
-            self._handlers[kind] = handler
+            with self._lock:
+                handler = self._handlers.get(kind)
+                if handler is None:
+                    handler = handler_class(kind)(self)
+                    self._handlers[kind] = handler
         return handler
 
     def read_existence(self, ref: ResourceRef) -> Existence | None:

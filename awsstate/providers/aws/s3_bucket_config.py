@@ -16,10 +16,14 @@ __all__ = [
     "acl_from_grants",
     "cors_from_aws",
     "cors_to_aws",
+    "encryption_from_aws",
+    "encryption_to_aws",
     "lifecycle_from_aws",
     "lifecycle_to_aws",
     "notifications_from_aws",
     "notifications_to_aws",
+    "object_lock_from_aws",
+    "object_lock_to_aws",
     "website_from_aws",
     "website_to_aws",
 ]
@@ -308,3 +312,61 @@ def acl_from_grants(owner_id: str | None, grants: list[dict[str, Any]]) -> str:
             return "custom"
         extra.add((uri[len(_GROUPS):], permission))
     return _CANNED.get(frozenset(extra), "custom")
+
+
+# -- encryption --------------------------------------------------------------------------------
+
+
+def encryption_from_aws(response: dict[str, Any]) -> Json:
+    """The canonical encryption value from ``GetBucketEncryption`` (SSE-S3 when none is configured).
+
+    For SSE-S3 the KMS-only settings mean nothing and are left out, whatever the rule says.
+    """
+    rules = response.get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+    default = rules[0].get("ApplyServerSideEncryptionByDefault", {}) if rules else {}
+    algorithm = str(default.get("SSEAlgorithm", "AES256"))
+    if algorithm == "AES256":
+        return {"algorithm": algorithm, "kms_key_id": None, "bucket_key_enabled": False}
+    return {"algorithm": algorithm, "kms_key_id": default.get("KMSMasterKeyID"),
+            "bucket_key_enabled": bool(rules[0].get("BucketKeyEnabled", False))}
+
+
+def encryption_to_aws(value: Json) -> dict[str, Any]:
+    """``ServerSideEncryptionConfiguration`` for a canonical encryption value."""
+    enc = value if isinstance(value, dict) else {}
+    default: dict[str, Any] = {"SSEAlgorithm": enc.get("algorithm") or "AES256"}
+    if enc.get("kms_key_id"):
+        default["KMSMasterKeyID"] = enc["kms_key_id"]
+    rule: dict[str, Any] = {"ApplyServerSideEncryptionByDefault": default}
+    if default["SSEAlgorithm"] != "AES256":
+        rule["BucketKeyEnabled"] = bool(enc.get("bucket_key_enabled"))
+    return {"Rules": [rule]}
+
+
+# -- object lock -------------------------------------------------------------------------------
+
+
+def object_lock_from_aws(response: dict[str, Any]) -> Json:
+    """The canonical object lock value from ``GetObjectLockConfiguration``."""
+    config = response.get("ObjectLockConfiguration", {})
+    if config.get("ObjectLockEnabled") != "Enabled":
+        return {"enabled": False}
+    value: dict[str, Json] = {"enabled": True}
+    retention = config.get("Rule", {}).get("DefaultRetention", {})
+    if retention.get("Mode"):
+        value["mode"] = retention["Mode"]
+        for key, aws_key in (("days", "Days"), ("years", "Years")):
+            if retention.get(aws_key):  # moto reports the unset one as 0
+                value[key] = int(retention[aws_key])
+    return value
+
+
+def object_lock_to_aws(lock: dict[str, Json]) -> dict[str, Any]:
+    """``ObjectLockConfiguration`` for an enabled canonical object lock value."""
+    config: dict[str, Any] = {"ObjectLockEnabled": "Enabled"}
+    if lock.get("mode"):
+        retention: dict[str, Any] = {"Mode": lock["mode"]}
+        retention.update({aws_key: lock[key] for key, aws_key in (("days", "Days"), ("years", "Years"))
+                          if lock.get(key)})
+        config["Rule"] = {"DefaultRetention": retention}
+    return config

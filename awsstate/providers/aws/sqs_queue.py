@@ -5,7 +5,7 @@ Requests per provider call:
 * ``read_existence``: GetQueueUrl (only the first time a queue is seen: URLs are cached per
   handler, since a queue's URL never changes) plus one GetQueueAttributes(All), which carries
   every aspect but tags;
-* ``read_aspect``: one GetQueueAttributes for the aspect's attributes, or ListQueueTags;
+* ``read_aspect``: ListQueueTags (every other aspect comes with the existence read);
 * ``create``: one CreateQueue with every setting and the tags;
 * ``write_aspect``: one SetQueueAttributes; tags need ListQueueTags plus TagQueue and/or
   UntagQueue (the tag API adds and removes, it never replaces the set);
@@ -20,16 +20,20 @@ not as the queue itself missing. SQS refuses to re-create a deleted queue's name
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
-from awsstate.canonical import Json, parse_policy, policy_json, tag_changes
+from awsstate.canonical import Json
 from awsstate.errors import InvalidRequestError, NotFoundError, ProviderError
-from awsstate.providers.aws.handler import ABSENT, AwsHandler, receipt
+from awsstate.policies import parse_policy, policy_json
+from awsstate.providers.aws.calls import ABSENT
+from awsstate.providers.aws.handler import AspectIO, AwsHandler, receipt
+from awsstate.providers.aws.tags import TagApi
 from awsstate.providers.base import Existence, Receipt
 from awsstate.spec import ResourceRef
 
-__all__ = ["SqsQueueHandler"]
+__all__ = ["HANDLER", "SqsQueueHandler"]
 
 _GONE = {"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"}
 _DELETED_RECENTLY = {"AWS.SimpleQueueService.QueueDeletedRecently", "QueueDeletedRecently"}
@@ -41,17 +45,6 @@ _SCALARS = {
     "max_message_size": "MaximumMessageSize",
     "receive_wait_time_seconds": "ReceiveMessageWaitTimeSeconds",
 }
-# The SQS attributes each aspect is read from (for read_aspect; the existence read gets them all).
-_READS = {
-    **{aspect: [name] for aspect, name in _SCALARS.items()},
-    "content_based_deduplication": ["ContentBasedDeduplication"],
-    "redrive_policy": ["RedrivePolicy"],
-    "redrive_allow_policy": ["RedriveAllowPolicy"],
-    "encryption": ["SqsManagedSseEnabled", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds"],
-    "policy": ["Policy"],
-}
-
-
 def _load(text: str) -> dict[str, Any]:
     value = json.loads(text)
     return value if isinstance(value, dict) else {}
@@ -84,35 +77,92 @@ def aspects_from(attrs: Mapping[str, str]) -> dict[str, Json]:
     return values
 
 
+def _redrive(value: Json) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {"RedrivePolicy": ""}
+    return {"RedrivePolicy": json.dumps({"deadLetterTargetArn": value["dead_letter_target_arn"],
+                                         "maxReceiveCount": value["max_receive_count"]})}
+
+
+def _redrive_allow(value: Json) -> dict[str, str]:
+    allow = value if isinstance(value, dict) else {"permission": "allowAll"}
+    raw: dict[str, Json] = {"redrivePermission": allow.get("permission", "allowAll")}
+    if allow.get("permission") == "byQueue":
+        raw["sourceQueueArns"] = allow.get("source_queue_arns", [])
+    return {"RedriveAllowPolicy": json.dumps(raw)}
+
+
+def _encryption(value: Json) -> dict[str, str]:
+    enc = value if isinstance(value, dict) else {"mode": "sqs"}
+    if enc.get("mode") == "kms":
+        attrs = {"KmsMasterKeyId": str(enc["kms_master_key_id"])}
+        if enc.get("kms_data_key_reuse_period_seconds") is not None:
+            attrs["KmsDataKeyReusePeriodSeconds"] = str(enc["kms_data_key_reuse_period_seconds"])
+        return attrs
+    # An empty KmsMasterKeyId removes SSE-KMS; SqsManagedSseEnabled then says what remains.
+    return {"KmsMasterKeyId": "", "SqsManagedSseEnabled": "true" if enc.get("mode") == "sqs" else "false"}
+
+
+def _scalar(attribute: str) -> Callable[[Json], dict[str, str]]:
+    return lambda value: {attribute: str(value)}
+
+
+_ATTRIBUTES: dict[str, Callable[[Json], dict[str, str]]] = {
+    **{aspect: _scalar(name) for aspect, name in _SCALARS.items()},
+    "content_based_deduplication": lambda value: {"ContentBasedDeduplication": "true" if value else "false"},
+    "redrive_policy": _redrive,
+    "redrive_allow_policy": _redrive_allow,
+    "encryption": _encryption,
+    "policy": lambda value: {"Policy": policy_json(value) if isinstance(value, dict) and value else ""},
+}
+"""For each aspect but tags: the SetQueueAttributes/CreateQueue attributes that make it hold a value."""
+
+
 def attributes_for(aspect: str, value: Json) -> dict[str, str]:
     """The SetQueueAttributes/CreateQueue attributes that make ``aspect`` hold ``value``."""
-    if aspect in _SCALARS:
-        return {_SCALARS[aspect]: str(value)}
-    if aspect == "content_based_deduplication":
-        return {"ContentBasedDeduplication": "true" if value else "false"}
-    if aspect == "redrive_policy":
-        if not isinstance(value, dict):
-            return {"RedrivePolicy": ""}
-        return {"RedrivePolicy": json.dumps({"deadLetterTargetArn": value["dead_letter_target_arn"],
-                                             "maxReceiveCount": value["max_receive_count"]})}
-    if aspect == "redrive_allow_policy":
-        allow = value if isinstance(value, dict) else {"permission": "allowAll"}
-        raw: dict[str, Json] = {"redrivePermission": allow.get("permission", "allowAll")}
-        if allow.get("permission") == "byQueue":
-            raw["sourceQueueArns"] = allow.get("source_queue_arns", [])
-        return {"RedriveAllowPolicy": json.dumps(raw)}
-    if aspect == "encryption":
-        enc = value if isinstance(value, dict) else {"mode": "sqs"}
-        if enc.get("mode") == "kms":
-            attrs = {"KmsMasterKeyId": str(enc["kms_master_key_id"])}
-            if enc.get("kms_data_key_reuse_period_seconds") is not None:
-                attrs["KmsDataKeyReusePeriodSeconds"] = str(enc["kms_data_key_reuse_period_seconds"])
-            return attrs
-        # An empty KmsMasterKeyId removes SSE-KMS; SqsManagedSseEnabled then says what remains.
-        return {"KmsMasterKeyId": "", "SqsManagedSseEnabled": "true" if enc.get("mode") == "sqs" else "false"}
-    if aspect == "policy":
-        return {"Policy": policy_json(value) if isinstance(value, dict) and value else ""}
-    raise KeyError(f"sqs_queue has no aspect {aspect!r}")
+    return _ATTRIBUTES[aspect](value)
+
+
+def _set_attributes(h: SqsQueueHandler, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
+    url = h.url(ref, "SetQueueAttributes", aspect)
+    try:
+        return receipt(h.call(ref, "set_queue_attributes", QueueUrl=url, Attributes=attributes_for(aspect, value)))
+    except ProviderError as error:
+        if aspect not in _EXPLAINED:
+            raise
+        raise _explain(error, value, creating=False) from error
+
+
+def _attribute_io(aspect: str) -> AspectIO[SqsQueueHandler]:
+    """An aspect carried by GetQueueAttributes(All) and written with one SetQueueAttributes."""
+    return AspectIO(write=lambda h, ref, value: _set_attributes(h, ref, aspect, value))
+
+
+_EXPLAINED = frozenset({"redrive_policy"})  # AWS's errors about the dead-letter queue name no field
+
+_TAGS = TagApi(list="list_queue_tags", tag="tag_queue", untag="untag_queue", shape="map",
+               target=lambda h, ref: {"QueueUrl": h.url(ref, "ListQueueTags", "tags")})
+
+
+def _explain(error: ProviderError, redrive: Json, *, creating: bool) -> ProviderError:
+    """Name the field when AWS's error is about the dead-letter queue, or the 60 s re-create rule."""
+    if error.code in _DELETED_RECENTLY:
+        error.hint = ("SQS does not allow re-creating a queue name within 60 seconds of deleting it: "
+                      "wait a minute and apply again.")
+        return error
+    if not isinstance(redrive, dict):
+        return error
+    text = error.message.lower()
+    about_dlq = "dlq" in text or "dead letter" in text or "dead-letter" in text
+    if about_dlq or (creating and isinstance(error, NotFoundError)):
+        arn = redrive.get("dead_letter_target_arn")
+        return InvalidRequestError(
+            f"redrive_policy.dead_letter_target_arn: the dead-letter queue {arn} does not exist",
+            kind=error.kind, name=error.name, aspect="redrive_policy", operation=error.operation,
+            code=error.code, request_id=error.request_id,
+            hint="Create the dead-letter queue first (same account and region), or fix the ARN.",
+        )
+    return error
 
 
 class SqsQueueHandler(AwsHandler):
@@ -120,62 +170,53 @@ class SqsQueueHandler(AwsHandler):
 
     service = "sqs"
 
+    ASPECTS: ClassVar[Mapping[str, AspectIO[Any]]] = {
+        **{aspect: _attribute_io(aspect) for aspect in _ATTRIBUTES},
+        "tags": _TAGS.aspect(),
+    }
+
     def __init__(self, clients: Any) -> None:
         super().__init__(clients)
         self._urls: dict[tuple[str | None, str], str] = {}
+        self._lock = threading.Lock()
 
     def _lookup(self, ref: ResourceRef) -> str | None:
         key = (ref.region, ref.name)
-        url = self._urls.get(key)
+        with self._lock:
+            url = self._urls.get(key)
         if url is None:
             response = self.call(ref, "get_queue_url", absent=_GONE, QueueName=ref.name)
             if response is ABSENT:
                 return None
             url = str(response["QueueUrl"])
-            self._urls[key] = url
+            with self._lock:
+                self._urls[key] = url
         return url
 
-    def _url(self, ref: ResourceRef, operation: str, aspect: str | None = None) -> str:
+    def _forget(self, ref: ResourceRef) -> None:
+        with self._lock:
+            self._urls.pop((ref.region, ref.name), None)
+
+    def url(self, ref: ResourceRef, operation: str, aspect: str | None = None) -> str:
+        """The queue's URL (GetQueueUrl the first time, cached: a queue's URL never changes)."""
         url = self._lookup(ref)
         if url is None:
             raise NotFoundError("does not exist", kind=ref.kind, name=ref.name, aspect=aspect, operation=operation,
                                 code="AWS.SimpleQueueService.NonExistentQueue")
         return url
 
-    def _attributes(self, ref: ResourceRef, names: list[str], aspect: str | None = None) -> dict[str, str] | None:
+    def read_existence(self, ref: ResourceRef) -> Existence | None:
+        """GetQueueUrl (cached) + GetQueueAttributes(All): attributes and every aspect but tags."""
         url = self._lookup(ref)
         if url is None:
             return None
-        response = self.call(ref, "get_queue_attributes", aspect=aspect, absent=_GONE, QueueUrl=url,
-                             AttributeNames=names)
+        response = self.call(ref, "get_queue_attributes", absent=_GONE, QueueUrl=url, AttributeNames=["All"])
         if response is ABSENT:
-            self._urls.pop((ref.region, ref.name), None)
+            self._forget(ref)
             return None
-        return dict(response.get("Attributes", {}))
-
-    def read_existence(self, ref: ResourceRef) -> Existence | None:
-        """GetQueueUrl (cached) + GetQueueAttributes(All): attributes and every aspect but tags."""
-        attrs = self._attributes(ref, ["All"])
-        if attrs is None:
-            return None
-        return {
-            "region": ref.region, "arn": attrs.get("QueueArn"), "url": self._urls.get((ref.region, ref.name)),
-            "fifo": attrs.get("FifoQueue") == "true", **aspects_from(attrs),
-        }
-
-    def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
-        """ListQueueTags for tags; one GetQueueAttributes for any other aspect."""
-        if aspect == "tags":
-            url = self._url(ref, "ListQueueTags", aspect)
-            response = self.call(ref, "list_queue_tags", aspect=aspect, QueueUrl=url)
-            return dict(response.get("Tags") or {})
-        if aspect not in _READS:
-            raise KeyError(f"sqs_queue has no aspect {aspect!r}")
-        attrs = self._attributes(ref, _READS[aspect], aspect)
-        if attrs is None:
-            raise NotFoundError("does not exist", kind=ref.kind, name=ref.name, aspect=aspect,
-                                operation="GetQueueAttributes", code="AWS.SimpleQueueService.NonExistentQueue")
-        return aspects_from(attrs)[aspect]
+        attrs = dict(response.get("Attributes", {}))
+        return {"region": ref.region, "arn": attrs.get("QueueArn"), "url": url,
+                "fifo": attrs.get("FifoQueue") == "true", **aspects_from(attrs)}
 
     def create(self, ref: ResourceRef, params: Mapping[str, Json]) -> Receipt:
         """One CreateQueue carrying every managed setting and the tags."""
@@ -183,11 +224,8 @@ class SqsQueueHandler(AwsHandler):
         if params.get("fifo"):
             attributes["FifoQueue"] = "true"
         for aspect, value in params.items():
-            if aspect in ("fifo", "tags"):
-                continue
-            if aspect == "redrive_policy" and value is None:
-                continue  # nothing to remove on a new queue
-            attributes.update(attributes_for(aspect, value))
+            if aspect in _ATTRIBUTES and value is not None:  # None: nothing to remove on a new queue
+                attributes.update(attributes_for(aspect, value))
         kwargs: dict[str, Any] = {"QueueName": ref.name, "Attributes": attributes}
         tags = params.get("tags")
         if isinstance(tags, dict) and tags:
@@ -195,59 +233,16 @@ class SqsQueueHandler(AwsHandler):
         try:
             response = self.call(ref, "create_queue", **kwargs)
         except ProviderError as error:
-            raise self._explain(error, params.get("redrive_policy"), creating=True) from error
-        self._urls[(ref.region, ref.name)] = str(response["QueueUrl"])
+            raise _explain(error, params.get("redrive_policy"), creating=True) from error
+        with self._lock:
+            self._urls[(ref.region, ref.name)] = str(response["QueueUrl"])
         return receipt(response)
-
-    def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
-        """One SetQueueAttributes; tags: ListQueueTags, then TagQueue and/or UntagQueue."""
-        if aspect == "tags":
-            return self._write_tags(ref, value)
-        url = self._url(ref, "SetQueueAttributes", aspect)
-        try:
-            return receipt(self.call(ref, "set_queue_attributes", aspect=aspect, QueueUrl=url,
-                                     Attributes=attributes_for(aspect, value)))
-        except ProviderError as error:
-            if aspect != "redrive_policy":
-                raise
-            raise self._explain(error, value, creating=False) from error
-
-    def _write_tags(self, ref: ResourceRef, value: Json) -> Receipt:
-        url = self._url(ref, "ListQueueTags", "tags")
-        current = dict(self.call(ref, "list_queue_tags", aspect="tags", QueueUrl=url).get("Tags") or {})
-        desired = {k: str(v) for k, v in value.items()} if isinstance(value, dict) else {}
-        to_set, to_remove = tag_changes(current, desired)
-        result = Receipt()
-        if to_remove:
-            result = receipt(self.call(ref, "untag_queue", aspect="tags", QueueUrl=url, TagKeys=to_remove))
-        if to_set:
-            result = receipt(self.call(ref, "tag_queue", aspect="tags", QueueUrl=url, Tags=to_set))
-        return result
 
     def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
         """One DeleteQueue (messages go with the queue; ``force`` changes nothing)."""
-        url = self._url(ref, "DeleteQueue")
-        response = self.call(ref, "delete_queue", QueueUrl=url)
-        self._urls.pop((ref.region, ref.name), None)
+        response = self.call(ref, "delete_queue", QueueUrl=self.url(ref, "DeleteQueue"))
+        self._forget(ref)
         return receipt(response)
 
-    @staticmethod
-    def _explain(error: ProviderError, redrive: Json, *, creating: bool) -> ProviderError:
-        """Name the field when AWS's error is about the dead-letter queue, or the 60 s re-create rule."""
-        if error.code in _DELETED_RECENTLY:
-            error.hint = ("SQS does not allow re-creating a queue name within 60 seconds of deleting it: "
-                          "wait a minute and apply again.")
-            return error
-        if not isinstance(redrive, dict):
-            return error
-        text = error.message.lower()
-        about_dlq = "dlq" in text or "dead letter" in text or "dead-letter" in text
-        if about_dlq or (creating and isinstance(error, NotFoundError)):
-            arn = redrive.get("dead_letter_target_arn")
-            return InvalidRequestError(
-                f"redrive_policy.dead_letter_target_arn: the dead-letter queue {arn} does not exist",
-                kind=error.kind, name=error.name, aspect="redrive_policy", operation=error.operation,
-                code=error.code, request_id=error.request_id,
-                hint="Create the dead-letter queue first (same account and region), or fix the ARN.",
-            )
-        return error
+
+HANDLER = SqsQueueHandler

@@ -11,28 +11,23 @@ return and plans show):
 
 from __future__ import annotations
 
-from awsstate.canonical import Json, canonical_policy
-from awsstate.errors import AwsStateError
+from typing import Any
+
+from awsstate.canonical import Json
 from awsstate.manager import Manager
-from awsstate.plan import Plan
-from awsstate.resources.common import tags_after, tags_normal
-from awsstate.resources.iam_naming import arn_from_create_path, iam_arn
-from awsstate.resources.iam_policy.models import IamPolicyDesired, IamPolicyObserved
-from awsstate.spec import Aspect, CreateOnly, KindSpec
+from awsstate.resources.common import tags_aspect
+from awsstate.resources.iam_naming import arn_from_create_path, iam_arn, policy_normal
+from awsstate.resources.iam_policy.models import IamPolicyDesired
+from awsstate.spec import Aspect, Attribute, CreateOnly, Fake, KindSpec
 
-__all__ = ["IAM_POLICY", "IamPolicyManager"]
-
-
-def policy_normal(value: Json) -> object:
-    """Policies compared by meaning (see :func:`awsstate.canonical.canonical_policy`)."""
-    return canonical_policy(value) if isinstance(value, dict | str) else None
+__all__ = ["IAM_POLICY", "IamPolicyManager", "IamPolicyObserved"]
 
 
 def _description_value(value: str) -> Json:
     return value or None  # "" and "no description" are the same to AWS
 
 
-def _attributes(name: str, region: str | None, account_id: str) -> dict[str, Json]:
+def _derive(name: str, region: str | None, account_id: str) -> dict[str, Json]:
     return {"arn": iam_arn("aws", account_id, "policy", "/", name), "path": "/", "description": None}
 
 
@@ -40,30 +35,28 @@ IAM_POLICY = KindSpec(
     kind="iam_policy",
     describe="IAM managed policy",
     desired_model=IamPolicyDesired,
-    observed_model=IamPolicyObserved,
     scope="account",
     regional=False,
-    attributes=_attributes,
-    create_attributes=arn_from_create_path("policy"),
+    attributes=(Attribute("arn", "The policy's ARN (arn:aws:iam::<account>:policy<path><name>)."),
+                Attribute("path", "The policy's path."),
+                Attribute("description", "The policy's description (None when it has none).")),
+    derive=_derive,
     create_only=(
         CreateOnly(field="path", doc="The policy's path (part of its ARN)."),
         CreateOnly(field="description", doc="The policy's description (CreatePolicy only).",
                    to_value=_description_value),
     ),
+    required_on_create=("document",),
+    fake=Fake(defaults={"tags": {}}, create_attributes=arn_from_create_path("policy")),
     aspects=(
-        Aspect(
-            name="document", doc="The default version's policy document.",
-            normalize=policy_normal, on_create=True,
-        ),
-        Aspect(
-            name="tags", doc="Tags (full set).", target=tags_after, normalize=tags_normal,
-            on_create=True, in_existence=True, settled_on_create={}, aws_default={},
-        ),
+        Aspect(name="document", doc="The default version's policy document.", type=dict[str, Any],
+               normalize=policy_normal, in_create=True),
+        tags_aspect(in_create=True, carried=True, new_value={}),
     ),
 )
 
 
-class IamPolicyManager(Manager[IamPolicyDesired, IamPolicyObserved]):
+class IamPolicyManager(Manager[IamPolicyDesired]):
     """Plans and applies :class:`IamPolicyDesired` state (customer managed policies).
 
     >>> from awsstate import InMemoryProvider
@@ -78,11 +71,6 @@ class IamPolicyManager(Manager[IamPolicyDesired, IamPolicyObserved]):
 
     spec = IAM_POLICY
 
-    def plan(self, desired: IamPolicyDesired) -> Plan:
-        """See :meth:`Manager.plan`; a policy can only be created with a ``document``."""
-        plan = super().plan(desired)
-        if desired.document is None and any(a.type in ("create", "replace") for a in plan.actions):
-            raise AwsStateError(
-                f"iam_policy {desired.name!r}: document is required to create the policy (it does not exist yet)"
-            )
-        return plan
+
+IamPolicyObserved = IAM_POLICY.observed_model
+"""A managed policy as read (generated from :data:`IAM_POLICY`)."""

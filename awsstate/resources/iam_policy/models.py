@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import JsonValue
-
 from awsstate.resources.iam_naming import IamPath, IdentityPolicyDocument, PolicyDescription, PolicyName
 from awsstate.resources.validation import Tags
-from awsstate.spec import DesiredModel, ObservedModel
+from awsstate.spec import DesiredModel
 
-__all__ = ["IamPolicyDesired", "IamPolicyObserved"]
+__all__ = ["IamPolicyDesired"]
 
 
 class IamPolicyDesired(DesiredModel):
@@ -33,20 +31,3 @@ class IamPolicyDesired(DesiredModel):
     version (the oldest non-default one is deleted first when five exist)."""
     tags: Tags | None = None
     """The complete set of tags (at most 50): tags not listed are removed; ``{}`` removes all."""
-
-
-class IamPolicyObserved(ObservedModel):
-    """A managed policy as read. Aspects that were not read are ``None``."""
-
-    name: str
-    """The policy name."""
-    arn: str | None = None
-    """The policy's ARN (``arn:aws:iam::<account>:policy<path><name>``)."""
-    path: str | None = None
-    """The policy's path."""
-    description: str | None = None
-    """The policy's description (``None`` when it has none)."""
-    document: dict[str, JsonValue] | None = None
-    """The default version's document, as AWS returns it."""
-    tags: dict[str, str] | None = None
-    """All tags."""

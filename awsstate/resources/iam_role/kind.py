@@ -14,17 +14,17 @@ return and plans show):
 
 from __future__ import annotations
 
-from awsstate.canonical import Json, canonical_policy, canonical_set
-from awsstate.errors import AwsStateError
-from awsstate.manager import Manager
-from awsstate.plan import Plan
-from awsstate.resources.common import tags_after, tags_normal
-from awsstate.resources.iam_naming import arn_from_create_path, iam_arn
-from awsstate.resources.iam_policy.kind import policy_normal
-from awsstate.resources.iam_role.models import IamRoleDesired, IamRoleObserved
-from awsstate.spec import Aspect, CreateOnly, KindSpec, Reference
+from typing import Any
 
-__all__ = ["DEFAULT_MAX_SESSION", "IAM_ROLE", "IamRoleManager"]
+from awsstate.canonical import Json, canonical_set
+from awsstate.manager import Manager
+from awsstate.policies import canonical_policy
+from awsstate.resources.common import carried, tags_aspect
+from awsstate.resources.iam_naming import arn_from_create_path, iam_arn, policy_normal
+from awsstate.resources.iam_role.models import IamRoleDesired
+from awsstate.spec import Aspect, Attribute, CreateOnly, Fake, KindSpec, Reference
+
+__all__ = ["DEFAULT_MAX_SESSION", "IAM_ROLE", "IamRoleManager", "IamRoleObserved"]
 
 DEFAULT_MAX_SESSION = 3600
 """What AWS gives a role created without MaxSessionDuration."""
@@ -44,53 +44,53 @@ def _inline_normal(value: Json) -> object:
     return {name: canonical_policy(doc) if isinstance(doc, dict | str) else doc for name, doc in value.items()}
 
 
-def _arns_value(value: list[str]) -> Json:
-    return canonical_set(value)
-
-
 def _arns_normal(value: Json) -> object:
     return canonical_set(value) if isinstance(value, list) else []
 
 
-def _attributes(name: str, region: str | None, account_id: str) -> dict[str, Json]:
+def _derive(name: str, region: str | None, account_id: str) -> dict[str, Json]:
     return {"arn": iam_arn("aws", account_id, "role", "/", name), "path": "/"}
+
 
 
 IAM_ROLE = KindSpec(
     kind="iam_role",
     describe="IAM role",
     desired_model=IamRoleDesired,
-    observed_model=IamRoleObserved,
     scope="account",
     regional=False,
-    attributes=_attributes,
-    create_attributes=arn_from_create_path("role"),
+    attributes=(Attribute("arn", "The role's ARN (arn:aws:iam::<account>:role<path><name>)."),
+                Attribute("path", "The role's path.")),
+    derive=_derive,
     create_only=(CreateOnly(field="path", doc="The role's path (part of its ARN)."),),
+    required_on_create=("trust_policy",),
+    fake=Fake(
+        defaults={"max_session_duration": DEFAULT_MAX_SESSION, "tags": {}, "inline_policies": {},
+                  "managed_policy_arns": []},
+        # AWS lets a policy used as a boundary be deleted; only attachments block that.
+        references={"permissions_boundary": Reference("iam_policy", blocks_delete=False),
+                    "managed_policy_arns": Reference("iam_policy")},
+        create_attributes=arn_from_create_path("role"),
+    ),
     aspects=(
-        Aspect(name="trust_policy", doc="Who may assume the role.", normalize=policy_normal,
-               on_create=True, in_existence=True),
+        carried("trust_policy", "Who may assume the role.", dict[str, Any], normalize=policy_normal),
         # Session before description: moto's UpdateRole clears a description it is not given
         # (AWS leaves it), so the description, written with UpdateRoleDescription, goes last.
-        Aspect(name="max_session_duration", doc="Longest session in seconds.", on_create=True,
-               in_existence=True, aws_default=DEFAULT_MAX_SESSION),
-        Aspect(name="description", doc="The role's description.", to_value=_none_if_empty,
-               normalize=_text_normal, on_create=True, in_existence=True),
-        Aspect(name="permissions_boundary", doc="Permissions boundary policy ARN.", to_value=_none_if_empty,
-               normalize=_text_normal, on_create=True, in_existence=True,
-               # AWS lets a policy used as a boundary be deleted; only attachments block that.
-               references=Reference("iam_policy", blocks_delete=False)),
-        Aspect(name="tags", doc="Tags (full set).", target=tags_after, normalize=tags_normal,
-               on_create=True, in_existence=True, settled_on_create={}, aws_default={}),
-        Aspect(name="inline_policies", doc="Inline policies (full set).", normalize=_inline_normal,
-               settled_on_create={}, aws_default={}),
-        Aspect(name="managed_policy_arns", doc="Attached managed policies (full set).", to_value=_arns_value,
-               normalize=_arns_normal, settled_on_create=[], aws_default=[],
-               references=Reference("iam_policy")),
+        carried("max_session_duration", "Longest session in seconds.", int),
+        carried("description", "The role's description.", str, to_value=_none_if_empty,
+                 to_field=lambda value: value or "", normalize=_text_normal),
+        carried("permissions_boundary", "Permissions boundary policy ARN.", str, to_value=_none_if_empty,
+                 to_field=lambda value: value or "", normalize=_text_normal),
+        tags_aspect(in_create=True, carried=True, new_value={}),
+        Aspect(name="inline_policies", doc="Inline policies (full set).", type=dict[str, dict[str, Any]],
+               normalize=_inline_normal, new_value={}),
+        Aspect(name="managed_policy_arns", doc="Attached managed policies (full set).", type=list[str],
+               to_value=lambda value: canonical_set(value), normalize=_arns_normal, new_value=[]),
     ),
 )
 
 
-class IamRoleManager(Manager[IamRoleDesired, IamRoleObserved]):
+class IamRoleManager(Manager[IamRoleDesired]):
     """Plans and applies :class:`IamRoleDesired` state.
 
     >>> from awsstate import InMemoryProvider
@@ -105,11 +105,6 @@ class IamRoleManager(Manager[IamRoleDesired, IamRoleObserved]):
 
     spec = IAM_ROLE
 
-    def plan(self, desired: IamRoleDesired) -> Plan:
-        """See :meth:`Manager.plan`; a role can only be created with a ``trust_policy``."""
-        plan = super().plan(desired)
-        if desired.trust_policy is None and any(a.type in ("create", "replace") for a in plan.actions):
-            raise AwsStateError(
-                f"iam_role {desired.name!r}: trust_policy is required to create the role (it does not exist yet)"
-            )
-        return plan
+
+IamRoleObserved = IAM_ROLE.observed_model
+"""An IAM role as read (generated from :data:`IAM_ROLE`)."""

@@ -18,9 +18,9 @@ from awsstate.resources.iam_naming import (
     validate_policy_arn,
 )
 from awsstate.resources.validation import Tags
-from awsstate.spec import DesiredModel, ObservedModel
+from awsstate.spec import DesiredModel
 
-__all__ = ["IamRoleDesired", "IamRoleObserved", "MAX_MANAGED_POLICIES", "INLINE_POLICIES_MAX_SIZE"]
+__all__ = ["INLINE_POLICIES_MAX_SIZE", "MAX_MANAGED_POLICIES", "IamRoleDesired"]
 
 MAX_MANAGED_POLICIES = 20
 """The most managed policies a role can have attached (AWS's default quota is 10, raisable to 20)."""
@@ -84,28 +84,3 @@ class IamRoleDesired(DesiredModel):
             raise ValueError(f"{len(set(value))} managed policies given; a role can have at most "
                              f"{MAX_MANAGED_POLICIES} attached")
         return value
-
-
-class IamRoleObserved(ObservedModel):
-    """An IAM role as read. Aspects that were not read are ``None``."""
-
-    name: str
-    """The role name."""
-    arn: str | None = None
-    """The role's ARN (``arn:aws:iam::<account>:role<path><name>``)."""
-    path: str | None = None
-    """The role's path."""
-    trust_policy: dict[str, JsonValue] | None = None
-    """The trust (assume-role) policy, as AWS returns it."""
-    description: str | None = None
-    """The description (``None`` when it has none)."""
-    max_session_duration: int | None = None
-    """The longest session in seconds."""
-    permissions_boundary: str | None = None
-    """The permissions boundary policy ARN (``None`` when it has none)."""
-    inline_policies: dict[str, dict[str, JsonValue]] | None = None
-    """Inline policies, name -> document."""
-    managed_policy_arns: list[str] | None = None
-    """Attached managed policy ARNs, sorted."""
-    tags: dict[str, str] | None = None
-    """All tags."""

@@ -2,14 +2,13 @@
 
 from awsstate.resources.s3_bucket.access import BucketLogging, CannedAcl, ObjectLock, ObjectOwnership
 from awsstate.resources.s3_bucket.cors import CorsRule
-from awsstate.resources.s3_bucket.kind import S3_BUCKET, S3BucketManager
+from awsstate.resources.s3_bucket.kind import S3_BUCKET, S3BucketManager, S3BucketObserved
 from awsstate.resources.s3_bucket.lifecycle import LifecycleRule, NoncurrentTransition, Transition
 from awsstate.resources.s3_bucket.models import (
     BucketEncryption,
     BucketName,
     PublicAccessBlock,
     S3BucketDesired,
-    S3BucketObserved,
     VersioningStatus,
 )
 from awsstate.resources.s3_bucket.naming import validate_bucket_name
@@ -23,7 +22,6 @@ from awsstate.resources.s3_bucket.website import (
 )
 
 __all__ = [
-    "S3_BUCKET",
     "BucketEncryption",
     "BucketLogging",
     "BucketName",
@@ -44,6 +42,7 @@ __all__ = [
     "S3BucketDesired",
     "S3BucketManager",
     "S3BucketObserved",
+    "S3_BUCKET",
     "Transition",
     "VersioningStatus",
     "validate_bucket_name",

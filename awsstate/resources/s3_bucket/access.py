@@ -22,7 +22,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from awsstate.canonical import Json, PolicyDocumentError, canonical_policy, parse_policy, validate_policy
+from awsstate.canonical import Json
+from awsstate.policies import PolicyDocumentError, canonical_policy, parse_policy, validate_policy
 from awsstate.resources.s3_bucket.naming import validate_bucket_name
 
 __all__ = [

@@ -4,7 +4,7 @@ Canonical aspect values (what providers return and plans show):
 
 * ``tags``: ``{"key": "value"}``, all tags including ``aws:`` ones;
 * ``versioning``: ``"Enabled"``, ``"Suspended"`` or ``"Disabled"`` (never enabled);
-* ``public_access_block``: the four snake_case flags (all ``False`` when none is configured);
+* ``block_public_access``: the four snake_case flags (all ``False`` when none is configured);
 * ``encryption``: ``{"algorithm", "kms_key_id", "bucket_key_enabled"}`` (SSE-S3 when none is
   configured: AWS encrypts every bucket with SSE-S3 since January 2023);
 * ``policy``, ``acl``, ``object_ownership``, ``logging``, ``object_lock``: see
@@ -22,62 +22,49 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsstate.canonical import Json, is_aws_tag
+from awsstate.canonical import Json
 from awsstate.manager import Manager
-from awsstate.resources.common import tags_after, tags_normal
+from awsstate.resources.common import tags_aspect
 from awsstate.resources.s3_bucket.access import (
     BucketLogging,
-    ObjectLock,
+    ObjectOwnership,
     logging_normal,
     object_lock_normal,
     object_lock_replace_reason,
     policy_normal,
     policy_value,
 )
-from awsstate.resources.s3_bucket.cors import cors_normal, cors_value
-from awsstate.resources.s3_bucket.lifecycle import lifecycle_after, lifecycle_normal, lifecycle_value
+from awsstate.resources.s3_bucket.cors import cors_normal
+from awsstate.resources.s3_bucket.fake import BucketContents, check_object_lock, check_tags, created_with
+from awsstate.resources.s3_bucket.lifecycle import lifecycle_after, lifecycle_normal
 from awsstate.resources.s3_bucket.models import (
     BucketEncryption,
     PublicAccessBlock,
     S3BucketDesired,
-    S3BucketObserved,
+    VersioningStatus,
 )
-from awsstate.resources.s3_bucket.notifications import (
-    BucketNotifications,
-    notifications_after,
-    notifications_normal,
-    notifications_value,
-)
-from awsstate.resources.s3_bucket.website import BucketWebsite, website_normal, website_value
-from awsstate.spec import Aspect, CreateOnly, KindSpec
+from awsstate.resources.s3_bucket.notifications import notifications_after, notifications_normal, notifications_value
+from awsstate.resources.s3_bucket.website import website_normal
+from awsstate.spec import Aspect, Attribute, Contents, CreateOnly, Fake, Identity, KindSpec
 
-__all__ = ["S3_BUCKET", "S3BucketManager"]
+__all__ = ["ALL_BLOCKED", "NONE_BLOCKED", "NO_NOTIFICATIONS", "S3_BUCKET", "SSE_S3", "S3BucketManager"]
 
 ALL_BLOCKED: dict[str, Json] = PublicAccessBlock().model_dump()
 NONE_BLOCKED: dict[str, Json] = {key: False for key in ALL_BLOCKED}
 SSE_S3: dict[str, Json] = BucketEncryption.sse_s3().model_dump()
-
-
-def _system_tags(tags: Json) -> dict[str, Json]:
-    return {k: v for k, v in tags.items() if is_aws_tag(k)} if isinstance(tags, dict) else {}
-
-
-def _tags_check(current: Json, new: Json) -> str | None:
-    if _system_tags(new) != _system_tags(current):
-        return "System tags (aws:) cannot be added, changed or removed by the requester"
-    return None
+NO_NOTIFICATIONS: dict[str, Json] = {"eventbridge": False, "targets": []}
 
 
 def _versioning_value(enabled: bool) -> Json:
     return "Enabled" if enabled else "Suspended"
 
 
-def _versioning_after(desired: S3BucketDesired, observed: Json) -> Json:
+def _versioning_merge(wanted: Json, observed: Json, desired: Any) -> Json:
     # A bucket that never had versioning already satisfies "off": suspending it would only add a
     # write and change what the bucket reports.
-    if desired.versioning is False and observed in (None, "Disabled"):
+    if wanted == "Suspended" and observed in (None, "Disabled"):
         return "Disabled"
-    return _versioning_value(bool(desired.versioning))
+    return wanted
 
 
 def _pab_value(value: bool | PublicAccessBlock) -> Json:
@@ -90,10 +77,6 @@ def _pab_normal(value: Json) -> object:
     return value if isinstance(value, dict) else NONE_BLOCKED
 
 
-def _encryption_value(value: BucketEncryption) -> Json:
-    return value.model_dump()
-
-
 def _encryption_normal(value: Json) -> object:
     if not isinstance(value, dict):
         return SSE_S3
@@ -103,34 +86,38 @@ def _encryption_normal(value: Json) -> object:
     return normal
 
 
-def _logging_value(value: BucketLogging | bool) -> Json:
-    return value.model_dump() if isinstance(value, BucketLogging) else None
+def _none_is_false(value: Json) -> Any:
+    """Export: "no configuration" is ``False`` (ensure none)."""
+    return False if value is None else value
 
 
-def _website_value(value: BucketWebsite | bool) -> Json:
-    return website_value(value) if isinstance(value, BucketWebsite) else None
+def _none_is_empty(value: Json) -> Any:
+    """Export: "no policy" is ``{}`` (ensure none)."""
+    return {} if value is None else value
 
 
-def _object_lock_value(value: ObjectLock) -> Json:
+def _canned_only(value: Json) -> Any:
+    """Export: grants no canned ACL gives (``custom``) cannot be expressed: left unmanaged."""
+    return None if value == "custom" else value
+
+
+def _model_or_off(value: Any) -> Json:
+    return value.model_dump(mode="json", exclude_none=True) if hasattr(value, "model_dump") else None
+
+
+def _object_lock_value(value: Any) -> Json:
     return value.model_dump(exclude_none=True) if value.enabled else {"enabled": False}
 
 
-def _lifecycle_after(desired: S3BucketDesired, observed: Json) -> Json:
-    return lifecycle_after(lifecycle_value(desired.lifecycle_rules or []), observed)
+def _lifecycle_merge(wanted: Json, observed: Json, desired: Any) -> Json:
+    return lifecycle_after(wanted, observed)
 
 
-def _notifications_after(desired: S3BucketDesired, observed: Json) -> Json:
-    return notifications_after(notifications_value(desired.notifications or BucketNotifications()), observed)
+def _notifications_merge(wanted: Json, observed: Json, desired: Any) -> Json:
+    return notifications_after(wanted, observed)
 
 
-def _bool(value: Any) -> Json:
-    return bool(value)
-
-
-NO_NOTIFICATIONS: dict[str, Json] = {"eventbridge": False, "targets": []}
-
-
-def _attributes(name: str, region: str | None, account_id: str) -> dict[str, Json]:
+def _derive(name: str, region: str | None, account_id: str) -> dict[str, Json]:
     return {"region": region, "arn": f"arn:aws:s3:::{name}"}
 
 
@@ -138,82 +125,64 @@ S3_BUCKET = KindSpec(
     kind="s3_bucket",
     describe="S3 bucket",
     desired_model=S3BucketDesired,
-    observed_model=S3BucketObserved,
     scope="global",
     regional=True,
-    attributes=_attributes,
+    attributes=(Attribute("region", "Where the bucket lives."), Attribute("arn", "The bucket's ARN.")),
+    derive=_derive,
+    identity=Identity(physical_id="arn"),
     create_only=(CreateOnly(field="region", doc="The bucket's region."),),
+    contents=Contents(describe="every object version and delete marker in it", fake=BucketContents),
+    fake=Fake(
+        defaults={
+            "tags": {}, "versioning": "Disabled", "block_public_access": dict(ALL_BLOCKED),
+            "encryption": dict(SSE_S3), "object_lock": {"enabled": False},
+            "object_ownership": "BucketOwnerEnforced", "acl": "private", "policy": None, "logging": None,
+            "lifecycle_rules": [], "cors_rules": [], "website": None, "transfer_acceleration": False,
+            "requester_pays": False, "notifications": dict(NO_NOTIFICATIONS),
+        },
+        checks={"tags": check_tags, "object_lock": check_object_lock},
+        create_aspects=created_with,
+    ),
     aspects=(
+        tags_aspect(new_value={}),
         Aspect(
-            name="tags", doc="User tags (full set; aws: tags untouched).",
-            target=tags_after, normalize=tags_normal,
-            settled_on_create={}, aws_default={}, check_write=_tags_check,
+            name="versioning", doc="Versioning status.", type=VersioningStatus, to_value=_versioning_value,
+            to_field=lambda value: value == "Enabled", merge=_versioning_merge, new_value="Disabled",
         ),
+        # New buckets have all four flags on in AWS since April 2023, but not in moto or older
+        # emulators, so a create always writes this aspect rather than trusting the default.
+        Aspect(name="block_public_access", doc="Public access block flags.", type=PublicAccessBlock,
+               to_value=_pab_value, normalize=_pab_normal),
+        Aspect(name="encryption", doc="Default encryption.", type=BucketEncryption,
+               to_value=lambda value: value.model_dump(), normalize=_encryption_normal, new_value=dict(SSE_S3)),
         Aspect(
-            name="versioning", doc="Versioning status.", to_value=_versioning_value,
-            target=_versioning_after, settled_on_create="Disabled", aws_default="Disabled",
+            name="object_lock", doc="Object Lock and its default retention.", type=dict[str, Any],
+            to_value=_object_lock_value, normalize=object_lock_normal, in_create=True,
+            replace_if=object_lock_replace_reason,
         ),
-        Aspect(
-            name="public_access_block", field="block_public_access", doc="Public access block flags.",
-            to_value=_pab_value, normalize=_pab_normal,
-            # New buckets have all four flags on in AWS since April 2023, but not in moto or older
-            # emulators, so a create always writes this aspect rather than trusting the default.
-            aws_default=dict(ALL_BLOCKED),
-        ),
-        Aspect(
-            name="encryption", doc="Default encryption.", to_value=_encryption_value,
-            normalize=_encryption_normal, settled_on_create=dict(SSE_S3), aws_default=dict(SSE_S3),
-        ),
-        Aspect(
-            name="object_lock", doc="Object Lock and its default retention.", to_value=_object_lock_value,
-            normalize=object_lock_normal, on_create=True, aws_default={"enabled": False},
-            check_write=object_lock_replace_reason, replace_if=object_lock_replace_reason,
-        ),
-        Aspect(
-            name="object_ownership", doc="Object ownership (ACLs on or off).",
-            # New buckets are BucketOwnerEnforced on AWS since April 2023; moto has no ownership
-            # controls on a new bucket (read as ObjectWriter), so a create always writes it.
-            aws_default="BucketOwnerEnforced",
-        ),
-        Aspect(name="acl", doc="Canned ACL.", settled_on_create="private", aws_default="private"),
-        Aspect(
-            name="policy", doc="Bucket policy.", to_value=policy_value, normalize=policy_normal,
-            settled_on_create=None, aws_default=None,
-        ),
-        Aspect(
-            name="logging", doc="Server access logging.", to_value=_logging_value, normalize=logging_normal,
-            settled_on_create=None, aws_default=None,
-        ),
-        Aspect(
-            name="lifecycle_rules", doc="Lifecycle rules.", to_value=lifecycle_value, target=_lifecycle_after,
-            normalize=lifecycle_normal, settled_on_create=[], aws_default=[],
-        ),
-        Aspect(
-            name="cors_rules", doc="CORS rules.", to_value=cors_value, normalize=cors_normal,
-            settled_on_create=[], aws_default=[],
-        ),
-        Aspect(
-            name="website", doc="Static website hosting.", to_value=_website_value, normalize=website_normal,
-            settled_on_create=None, aws_default=None,
-        ),
-        Aspect(
-            name="transfer_acceleration", doc="Transfer Acceleration.", to_value=_bool, normalize=bool,
-            settled_on_create=False, aws_default=False,
-        ),
-        Aspect(
-            name="requester_pays", doc="Requester pays.", to_value=_bool, normalize=bool,
-            settled_on_create=False, aws_default=False,
-        ),
-        Aspect(
-            name="notifications", doc="Event notifications.", to_value=notifications_value,
-            target=_notifications_after, normalize=notifications_normal,
-            settled_on_create=dict(NO_NOTIFICATIONS), aws_default=dict(NO_NOTIFICATIONS),
-        ),
+        # New buckets are BucketOwnerEnforced on AWS since April 2023; moto has no ownership
+        # controls on a new bucket (read as ObjectWriter), so a create always writes it.
+        Aspect(name="object_ownership", doc="Object ownership (ACLs on or off).", type=ObjectOwnership),
+        Aspect(name="acl", doc="Canned ACL.", type=str, to_field=_canned_only, new_value="private"),
+        Aspect(name="policy", doc="Bucket policy.", type=dict[str, Any], to_value=policy_value,
+               to_field=_none_is_empty, normalize=policy_normal, new_value=None),
+        Aspect(name="logging", doc="Server access logging.", type=BucketLogging, to_value=_model_or_off,
+               to_field=_none_is_false, normalize=logging_normal, new_value=None),
+        Aspect(name="lifecycle_rules", doc="Lifecycle rules.", type=list[dict[str, Any]], merge=_lifecycle_merge,
+               normalize=lifecycle_normal, new_value=[]),
+        Aspect(name="cors_rules", doc="CORS rules.", type=list[dict[str, Any]], normalize=cors_normal, new_value=[]),
+        Aspect(name="website", doc="Static website hosting.", type=dict[str, Any], to_value=_model_or_off,
+               to_field=_none_is_false, normalize=website_normal, new_value=None),
+        Aspect(name="transfer_acceleration", doc="Transfer Acceleration.", type=bool, normalize=bool,
+               new_value=False),
+        Aspect(name="requester_pays", doc="Requester pays.", type=bool, normalize=bool, new_value=False),
+        Aspect(name="notifications", doc="Event notifications.", type=dict[str, Any], to_value=notifications_value,
+               merge=_notifications_merge, normalize=notifications_normal, new_value=dict(NO_NOTIFICATIONS)),
     ),
 )
 
 
-class S3BucketManager(Manager[S3BucketDesired, S3BucketObserved]):
+class S3BucketManager(Manager[S3BucketDesired]):
     """Plans and applies :class:`S3BucketDesired` state.
 
     >>> from awsstate import InMemoryProvider
@@ -225,3 +194,7 @@ class S3BucketManager(Manager[S3BucketDesired, S3BucketObserved]):
     """
 
     spec = S3_BUCKET
+
+
+S3BucketObserved = S3_BUCKET.observed_model
+"""An S3 bucket as read (generated from :data:`S3_BUCKET`: the Desired model's field names)."""

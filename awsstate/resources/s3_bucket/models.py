@@ -19,7 +19,7 @@ from awsstate.resources.s3_bucket.naming import validate_bucket_name
 from awsstate.resources.s3_bucket.notifications import BucketNotifications
 from awsstate.resources.s3_bucket.website import BucketWebsite
 from awsstate.resources.validation import Region, Tags
-from awsstate.spec import DesiredModel, ObservedModel
+from awsstate.spec import DesiredModel
 
 __all__ = [
     "BucketEncryption",
@@ -32,7 +32,6 @@ __all__ = [
     "BucketName",
     "PublicAccessBlock",
     "S3BucketDesired",
-    "S3BucketObserved",
     "VersioningStatus",
 ]
 
@@ -179,51 +178,3 @@ class S3BucketDesired(DesiredModel):
             raise ValueError("transfer_acceleration: AWS does not support it for bucket names containing dots")
         return self
 
-    def __repr__(self) -> str:
-        defaults = {"purge_tags": True, "force_destroy": False, "state": "present"}
-        fields = ", ".join(f"{key}={value!r}" for key, value in self
-                           if value is not None and defaults.get(key, ...) != value)
-        return f"{type(self).__name__}({fields})"
-
-    __str__ = __repr__
-
-
-class S3BucketObserved(ObservedModel):
-    """An S3 bucket as read. Aspects that were not read are ``None``."""
-
-    name: str
-    """The bucket name."""
-    region: str | None = None
-    """Where the bucket lives."""
-    arn: str | None = None
-    """The bucket's ARN."""
-    tags: dict[str, str] | None = None
-    """All tags, ``aws:`` ones included."""
-    versioning: VersioningStatus | None = None
-    """``Enabled``, ``Suspended`` or ``Disabled`` (never enabled)."""
-    public_access_block: PublicAccessBlock | None = None
-    """The public access block flags (all ``False`` when none is configured)."""
-    encryption: BucketEncryption | None = None
-    """Default encryption."""
-    policy: dict[str, Any] | None = None
-    """The bucket policy document (``None``: none, or not read)."""
-    lifecycle_rules: list[dict[str, Any]] | None = None
-    """Lifecycle rules as canonical snake_case objects (see :class:`LifecycleRule`)."""
-    cors_rules: list[dict[str, Any]] | None = None
-    """CORS rules as canonical snake_case objects (see :class:`CorsRule`)."""
-    object_ownership: ObjectOwnership | None = None
-    """Object ownership (``ObjectWriter`` when no ownership controls are set)."""
-    acl: str | None = None
-    """The canned ACL the bucket's grants amount to, or ``custom``."""
-    logging: BucketLogging | None = None
-    """Server access logging (``None``: off, or not read)."""
-    website: dict[str, Any] | None = None
-    """Website configuration as canonical snake_case (see :class:`BucketWebsite`)."""
-    object_lock: dict[str, Any] | None = None
-    """Object Lock: ``{"enabled": ...}`` plus the default retention's ``mode`` and ``days``/``years``."""
-    transfer_acceleration: bool | None = None
-    """Whether Transfer Acceleration is on."""
-    requester_pays: bool | None = None
-    """Whether requesters pay."""
-    notifications: dict[str, Any] | None = None
-    """Event notifications: ``{"eventbridge": bool, "targets": [...]}``."""

@@ -1,20 +1,13 @@
 """The SNS topic resource: models, kind declaration and manager."""
 
-from awsstate.resources.sns_topic.kind import SNS_TOPIC, SnsTopicManager
-from awsstate.resources.sns_topic.models import (
-    ObservedSubscription,
-    SnsTopicDesired,
-    SnsTopicObserved,
-    Subscription,
-    validate_topic_name,
-)
+from awsstate.resources.sns_topic.kind import SNS_TOPIC, SnsTopicManager, SnsTopicObserved
+from awsstate.resources.sns_topic.models import ObservedSubscription, SnsTopicDesired, Subscription
 
 __all__ = [
-    "SNS_TOPIC",
     "ObservedSubscription",
+    "SNS_TOPIC",
     "SnsTopicDesired",
     "SnsTopicManager",
     "SnsTopicObserved",
     "Subscription",
-    "validate_topic_name",
 ]

@@ -1,9 +1,9 @@
 """The SNS topic kind: its aspects, their semantics, and its manager.
 
 Call budget. GetTopicAttributes returns the display name, policy, KMS key and delivery policy,
-so those aspects are carried by the existence read (``in_existence``); tags (ListTagsForResource)
+so those aspects are carried by the existence read (``carried``); tags (ListTagsForResource)
 and subscriptions are read only when managed. Every setting but subscriptions is passed in
-CreateTopic (``on_create``), so a create is one request plus the subscriptions, if any.
+CreateTopic (``in_create``), so a create is one request plus the subscriptions, if any.
 
 Canonical aspect values (what providers return and plans show):
 
@@ -22,14 +22,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsstate.canonical import Json, canonical_json, canonical_policy
+from awsstate.canonical import Json, canonical_json
 from awsstate.manager import Manager
-from awsstate.resources.common import FIFO_BY_NAME, tags_after, tags_normal
-from awsstate.resources.sns_topic.models import SnsTopicDesired, SnsTopicObserved, Subscription
-from awsstate.resources.sqs_queue.naming import FIFO_SUFFIX, arn_partition
-from awsstate.spec import Aspect, KindSpec
+from awsstate.policies import canonical_policy
+from awsstate.resources.common import FIFO_BY_NAME, FIFO_SUFFIX, carried, tags_aspect
+from awsstate.resources.identifiers import arn_partition
+from awsstate.resources.sns_topic.models import ObservedSubscription, SnsTopicDesired, Subscription
+from awsstate.spec import Aspect, Attribute, Fake, KindSpec
 
-__all__ = ["SNS_TOPIC", "SnsTopicManager", "subscription_value"]
+__all__ = ["SNS_TOPIC", "SnsTopicManager", "SnsTopicObserved", "subscription_value"]
 
 DEFAULT_FILTER_POLICY_SCOPE = "MessageAttributes"
 
@@ -79,13 +80,20 @@ def _subscriptions_value(value: tuple[Subscription, ...]) -> Json:
     return _subscription_list(value)
 
 
-def _subscriptions_after(desired: SnsTopicDesired, observed: Json) -> Json:
+def _subscriptions_merge(wanted: Json, observed: Json, desired: Any) -> Json:
     # Subscriptions awaiting confirmation can be neither changed nor removed: keep them as they are.
     pending = {_sort_key(e): e for e in (observed if isinstance(observed, list) else [])
                if isinstance(e, dict) and e.get("pending")}
-    after: list[Json] = [pending.pop(_sort_key(v), v) for v in _subscription_list(desired.subscriptions or ())]
+    after: list[Json] = [pending.pop(_sort_key(v), v) for v in (wanted if isinstance(wanted, list) else [])]
     after.extend(pending.values())
     return sorted(after, key=_sort_key)
+
+
+def _subscriptions_field(value: Json) -> Any:
+    """Export: the confirmed subscriptions (pending ones are kept by every write anyway)."""
+    entries = value if isinstance(value, list) else []
+    return [{k: v for k, v in e.items() if k != "pending" and v is not None}
+            for e in entries if isinstance(e, dict) and not e.get("pending")]
 
 
 def _subscription_normal(entry: Json) -> str:
@@ -104,41 +112,42 @@ def _subscriptions_normal(value: Json) -> object:
     return sorted(_subscription_normal(e) for e in (value if isinstance(value, list) else []))
 
 
-def _attributes(name: str, region: str | None, account_id: str) -> dict[str, Json]:
+def _derive(name: str, region: str | None, account_id: str) -> dict[str, Json]:
     return {"region": region, "arn": f"arn:{arn_partition(region)}:sns:{region}:{account_id}:{name}",
             "fifo": name.endswith(FIFO_SUFFIX)}
+
 
 
 SNS_TOPIC = KindSpec(
     kind="sns_topic",
     describe="SNS topic",
     desired_model=SnsTopicDesired,
-    observed_model=SnsTopicObserved,
     scope="region",
     regional=True,
-    attributes=_attributes,
+    attributes=(Attribute("region", "Where the topic lives."), Attribute("arn", "The topic's ARN."),
+                Attribute("fifo", "Whether it is a FIFO topic.", bool)),
+    derive=_derive,
     create_only=(FIFO_BY_NAME,),
+    # AWS gives a new topic a default policy naming its own ARN and account; the in-memory fake
+    # cannot build that from a static default and starts with none (only `get` shows it).
+    fake=Fake(defaults={"display_name": "", "tags": {}, "subscriptions": []}),
     aspects=(
-        Aspect(name="display_name", doc="Display name (SMS/email sender).", normalize=_text_normal,
-               on_create=True, in_existence=True, aws_default=""),
-        # AWS gives a new topic a default policy naming its own ARN and account; the in-memory fake
-        # cannot build that from a static default and starts with none (only `get` shows it).
-        Aspect(name="policy", doc="Access policy (semantic comparison).", to_value=_document_value,
-               normalize=_policy_normal, on_create=True, in_existence=True),
-        Aspect(name="kms_master_key_id", doc="KMS key for server-side encryption.", to_value=_key_normal,
-               normalize=_key_normal, on_create=True, in_existence=True),
-        Aspect(name="delivery_policy", doc="HTTP/S delivery retry policy (semantic comparison).",
-               to_value=_document_value, normalize=_document_normal, on_create=True, in_existence=True),
-        Aspect(name="tags", doc="Tags (full set).", target=tags_after, normalize=tags_normal,
-               on_create=True, aws_default={}),
+        carried("display_name", "Display name (SMS/email sender).", str, normalize=_text_normal),
+        carried("policy", "Access policy (semantic comparison).", dict[str, Any], to_value=_document_value,
+                 normalize=_policy_normal),
+        carried("kms_master_key_id", "KMS key for server-side encryption.", str, to_value=_key_normal,
+                 to_field=lambda value: value or "", normalize=_key_normal),
+        carried("delivery_policy", "HTTP/S delivery retry policy (semantic comparison).", dict[str, Any],
+                 to_value=_document_value, to_field=lambda value: value or {}, normalize=_document_normal),
+        tags_aspect(in_create=True),
         Aspect(name="subscriptions", doc="Subscriptions (full set, by protocol and endpoint).",
-               to_value=_subscriptions_value, target=_subscriptions_after, normalize=_subscriptions_normal,
-               settled_on_create=[], aws_default=[]),
+               type=list[ObservedSubscription], to_value=_subscriptions_value, to_field=_subscriptions_field,
+               merge=_subscriptions_merge, normalize=_subscriptions_normal, new_value=[]),
     ),
 )
 
 
-class SnsTopicManager(Manager[SnsTopicDesired, SnsTopicObserved]):
+class SnsTopicManager(Manager[SnsTopicDesired]):
     """Plans and applies :class:`SnsTopicDesired` state.
 
     >>> from awsstate import InMemoryProvider
@@ -150,3 +159,7 @@ class SnsTopicManager(Manager[SnsTopicDesired, SnsTopicObserved]):
     """
 
     spec = SNS_TOPIC
+
+
+SnsTopicObserved = SNS_TOPIC.observed_model
+"""An SNS topic as read (generated from :data:`SNS_TOPIC`)."""

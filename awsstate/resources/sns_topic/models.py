@@ -17,23 +17,18 @@ from pydantic import (
     model_validator,
 )
 
-from awsstate.canonical import validate_policy
-from awsstate.resources.common import check_fifo_name
-from awsstate.resources.sqs_queue.naming import (
-    FIFO_SUFFIX,
-    parse_arn,
-    validate_kms_key_id,
-    validate_named,
-    validate_queue_arn,
-)
+from awsstate.arn import parse_arn
+from awsstate.policies import validate_policy
+from awsstate.resources.common import FIFO_SUFFIX, check_fifo_name
+from awsstate.resources.identifiers import validate_kms_key_id, validate_named
+from awsstate.resources.sqs_queue.naming import validate_queue_arn
 from awsstate.resources.validation import Region, Tags
-from awsstate.spec import DesiredModel, ObservedModel
+from awsstate.spec import DesiredModel
 
 __all__ = [
     "ObservedSubscription",
     "Protocol",
     "SnsTopicDesired",
-    "SnsTopicObserved",
     "Subscription",
     "TopicName",
     "validate_topic_name",
@@ -103,9 +98,9 @@ def _check_endpoint(protocol: str, endpoint: str) -> None:
         return
     services = {"lambda": "lambda", "application": "sns", "firehose": "firehose"}
     parts = parse_arn(endpoint)
-    if parts is None or parts["service"] != services[protocol]:
+    if parts is None or parts.service != services[protocol]:
         raise ValueError(f"a {protocol} endpoint must be an arn:aws:{services[protocol]}:... ARN, got {endpoint!r}")
-    if protocol == "lambda" and not _LAMBDA_ARN.match(parts["resource"]):
+    if protocol == "lambda" and not _LAMBDA_ARN.match(parts.resource):
         raise ValueError(f"a lambda endpoint must be a function ARN (...:function:<name>[:<qualifier>]), "
                          f"got {endpoint!r}")
 
@@ -224,28 +219,3 @@ class ObservedSubscription(BaseModel):
     """Whether messages are delivered raw."""
     pending: bool = False
     """Awaiting confirmation by the endpoint's owner (email, http/https): attributes unknown."""
-
-
-class SnsTopicObserved(ObservedModel):
-    """An SNS topic as read. Aspects that were not read are ``None``."""
-
-    name: str
-    """The topic name."""
-    region: str | None = None
-    """Where the topic lives."""
-    arn: str | None = None
-    """The topic's ARN."""
-    fifo: bool | None = None
-    """Whether it is a FIFO topic."""
-    display_name: str | None = None
-    """The display name (``""``: none)."""
-    policy: dict[str, Any] | None = None
-    """The access policy as a mapping."""
-    kms_master_key_id: str | None = None
-    """The KMS key, when encrypted."""
-    delivery_policy: dict[str, Any] | None = None
-    """The delivery policy as a mapping (``None``: none)."""
-    tags: dict[str, str] | None = None
-    """All tags."""
-    subscriptions: list[ObservedSubscription] | None = None
-    """Every subscription of the topic, ordered by protocol and endpoint."""

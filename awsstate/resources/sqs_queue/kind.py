@@ -1,9 +1,9 @@
 """The SQS queue kind: its aspects, their semantics, and its manager.
 
 Call budget. GetQueueAttributes(All) returns every queue attribute in one request, so every
-aspect except ``tags`` is carried by the existence read (``in_existence``): a plan reads the
+aspect except ``tags`` is carried by the existence read (``carried``): a plan reads the
 queue once (GetQueueUrl, cached per provider, plus GetQueueAttributes) and ListQueueTags only
-when tags are managed. Every aspect is also passed in CreateQueue (``on_create``), so a create
+when tags are managed. Every aspect is also passed in CreateQueue (``in_create``), so a create
 is one request whatever is managed, and an update is one SetQueueAttributes per changed aspect.
 
 Canonical aspect values (what providers return and plans show):
@@ -21,21 +21,23 @@ Canonical aspect values (what providers return and plans show):
 
 from __future__ import annotations
 
-from awsstate.canonical import Json, canonical_policy, canonical_set
+from typing import Any
+
+from awsstate.canonical import Json, canonical_set
 from awsstate.manager import Manager
-from awsstate.resources.common import FIFO_BY_NAME, tags_after, tags_normal
+from awsstate.policies import canonical_policy
+from awsstate.resources.common import FIFO_BY_NAME, FIFO_SUFFIX, carried, tags_aspect
+from awsstate.resources.identifiers import arn_partition
 from awsstate.resources.sqs_queue.models import (
     DEFAULT_KMS_DATA_KEY_REUSE_SECONDS,
     QueueEncryption,
     RedriveAllowPolicy,
     RedrivePolicy,
     SqsQueueDesired,
-    SqsQueueObserved,
 )
-from awsstate.resources.sqs_queue.naming import FIFO_SUFFIX, arn_partition
-from awsstate.spec import Aspect, KindSpec, Reference
+from awsstate.spec import Attribute, Fake, KindSpec, Reference
 
-__all__ = ["SQS_ENCRYPTION_DEFAULT", "SQS_QUEUE", "SqsQueueManager"]
+__all__ = ["SQS_ENCRYPTION_DEFAULT", "SQS_QUEUE", "SqsQueueManager", "SqsQueueObserved"]
 
 SQS_ENCRYPTION_DEFAULT: dict[str, Json] = {
     "mode": "sqs", "kms_master_key_id": None, "kms_data_key_reuse_period_seconds": None,
@@ -91,7 +93,7 @@ def _policy_normal(value: Json) -> object:
     return canonical_policy(value) if isinstance(value, dict | str) else None
 
 
-def _attributes(name: str, region: str | None, account_id: str) -> dict[str, Json]:
+def _derive(name: str, region: str | None, account_id: str) -> dict[str, Json]:
     return {
         "region": region,
         "arn": f"arn:{arn_partition(region)}:sqs:{region}:{account_id}:{name}",
@@ -100,46 +102,51 @@ def _attributes(name: str, region: str | None, account_id: str) -> dict[str, Jso
     }
 
 
-def _scalar(name: str, doc: str, default: int) -> Aspect:
-    return Aspect(name=name, doc=doc, on_create=True, in_existence=True, aws_default=default)
-
-
 SQS_QUEUE = KindSpec(
     kind="sqs_queue",
     describe="SQS queue",
     desired_model=SqsQueueDesired,
-    observed_model=SqsQueueObserved,
     scope="region",
     regional=True,
-    attributes=_attributes,
+    attributes=(Attribute("region", "Where the queue lives."), Attribute("arn", "The queue's ARN."),
+                Attribute("url", "The queue's URL (what the SQS API addresses it by)."),
+                Attribute("fifo", "Whether it is a FIFO queue.", bool)),
+    derive=_derive,
     create_only=(FIFO_BY_NAME,),
-    aspects=(
-        _scalar("visibility_timeout_seconds", "Visibility timeout (s).", 30),
-        _scalar("message_retention_seconds", "Message retention (s).", 345600),
-        _scalar("delay_seconds", "Delivery delay (s).", 0),
-        _scalar("max_message_size", "Largest message (bytes).", 1048576),
-        _scalar("receive_wait_time_seconds", "Long-polling wait (s).", 0),
-        Aspect(name="content_based_deduplication", doc="FIFO content-based deduplication.",
-               on_create=True, in_existence=True, aws_default=False),
+    fake=Fake(
+        defaults={
+            "visibility_timeout_seconds": 30, "message_retention_seconds": 345600, "delay_seconds": 0,
+            "max_message_size": 1048576, "receive_wait_time_seconds": 0, "content_based_deduplication": False,
+            "encryption": dict(SQS_ENCRYPTION_DEFAULT), "tags": {},
+        },
         # AWS refuses a redrive policy naming a queue that does not exist (the in-memory fake too),
         # but deleting a queue that others use as dead-letter queue is allowed.
-        Aspect(name="redrive_policy", doc="Dead-letter queue and max receives.", to_value=_redrive_value,
-               on_create=True, in_existence=True,
-               references=Reference(kind="sqs_queue", blocks_delete=False, key="dead_letter_target_arn")),
-        Aspect(name="redrive_allow_policy", doc="Queues allowed to use this one as dead-letter queue.",
-               to_value=_redrive_allow_value, normalize=_redrive_allow_normal, on_create=True, in_existence=True),
-        Aspect(name="encryption", doc="Server-side encryption (SSE-SQS, SSE-KMS or none).",
-               to_value=_encryption_value, normalize=_encryption_normal, on_create=True, in_existence=True,
-               aws_default=dict(SQS_ENCRYPTION_DEFAULT)),
-        Aspect(name="policy", doc="Access policy (semantic comparison).", to_value=_policy_value,
-               normalize=_policy_normal, on_create=True, in_existence=True),
-        Aspect(name="tags", doc="Tags (full set).", target=tags_after, normalize=tags_normal,
-               on_create=True, aws_default={}),
+        references={"redrive_policy": Reference(kind="sqs_queue", blocks_delete=False, key="dead_letter_target_arn")},
+    ),
+    aspects=(
+        carried("visibility_timeout_seconds", "Visibility timeout (s).", int),
+        carried("message_retention_seconds", "Message retention (s).", int),
+        carried("delay_seconds", "Delivery delay (s).", int),
+        carried("max_message_size", "Largest message (bytes).", int),
+        carried("receive_wait_time_seconds", "Long-polling wait (s).", int),
+        # Export: False is what a standard queue reports, where the field cannot be set at all.
+        carried("content_based_deduplication", "FIFO content-based deduplication.", bool,
+                to_field=lambda value: True if value else None),
+        carried("redrive_policy", "Dead-letter queue and max receives.", RedrivePolicy,
+                to_value=_redrive_value, to_field=lambda value: value or False),
+        carried("redrive_allow_policy", "Queues allowed to use this one as dead-letter queue.", RedriveAllowPolicy,
+                to_value=_redrive_allow_value, to_field=lambda value: value or _ALLOW_ALL,
+                normalize=_redrive_allow_normal),
+        carried("encryption", "Server-side encryption (SSE-SQS, SSE-KMS or none).", QueueEncryption,
+                to_value=_encryption_value, normalize=_encryption_normal),
+        carried("policy", "Access policy (semantic comparison).", dict[str, Any], to_value=_policy_value,
+                to_field=lambda value: value or {}, normalize=_policy_normal),
+        tags_aspect(in_create=True),
     ),
 )
 
 
-class SqsQueueManager(Manager[SqsQueueDesired, SqsQueueObserved]):
+class SqsQueueManager(Manager[SqsQueueDesired]):
     """Plans and applies :class:`SqsQueueDesired` state.
 
     >>> from awsstate import InMemoryProvider
@@ -151,3 +158,7 @@ class SqsQueueManager(Manager[SqsQueueDesired, SqsQueueObserved]):
     """
 
     spec = SQS_QUEUE
+
+
+SqsQueueObserved = SQS_QUEUE.observed_model
+"""An SQS queue as read (generated from :data:`SQS_QUEUE`)."""

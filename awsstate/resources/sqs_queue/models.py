@@ -15,17 +15,13 @@ from pydantic import (
     model_validator,
 )
 
-from awsstate.canonical import parse_policy, validate_policy
+from awsstate.arn import parse_arn
+from awsstate.policies import parse_policy, validate_policy
 from awsstate.resources.common import check_fifo_name
-from awsstate.resources.sqs_queue.naming import (
-    FIFO_SUFFIX,
-    parse_arn,
-    validate_kms_key_id,
-    validate_queue_arn,
-    validate_queue_name,
-)
+from awsstate.resources.identifiers import validate_kms_key_id
+from awsstate.resources.sqs_queue.naming import FIFO_SUFFIX, validate_queue_arn, validate_queue_name
 from awsstate.resources.validation import Region, Tags
-from awsstate.spec import DesiredModel, ObservedModel
+from awsstate.spec import DesiredModel
 
 __all__ = [
     "DEFAULT_KMS_DATA_KEY_REUSE_SECONDS",
@@ -37,7 +33,6 @@ __all__ = [
     "RedrivePolicy",
     "ResourcePolicy",
     "SqsQueueDesired",
-    "SqsQueueObserved",
 ]
 
 DEFAULT_KMS_DATA_KEY_REUSE_SECONDS = 300
@@ -207,49 +202,12 @@ class SqsQueueDesired(DesiredModel):
         target = parse_arn(value.dead_letter_target_arn)
         assert target is not None  # QueueArn validated it
         fifo = name.endswith(FIFO_SUFFIX)
-        if target["resource"].endswith(FIFO_SUFFIX) != fifo:
+        if target.resource.endswith(FIFO_SUFFIX) != fifo:
             kind = "FIFO" if fifo else "standard"
             raise ValueError(f"dead_letter_target_arn: a {kind} queue needs a {kind} dead-letter queue, "
-                             f"got {target['resource']!r}")
+                             f"got {target.resource!r}")
         region = info.data.get("region")
-        if region is not None and target["region"] != region:
+        if region is not None and target.region != region:
             raise ValueError(f"dead_letter_target_arn: the dead-letter queue must be in the queue's region "
-                             f"{region}, not {target['region']}")
+                             f"{region}, not {target.region}")
         return value
-
-
-class SqsQueueObserved(ObservedModel):
-    """An SQS queue as read. Aspects that were not read are ``None``."""
-
-    name: str
-    """The queue name."""
-    region: str | None = None
-    """Where the queue lives."""
-    arn: str | None = None
-    """The queue's ARN."""
-    url: str | None = None
-    """The queue's URL (what the SQS API addresses it by)."""
-    fifo: bool | None = None
-    """Whether it is a FIFO queue."""
-    visibility_timeout_seconds: int | None = None
-    """Visibility timeout in seconds."""
-    message_retention_seconds: int | None = None
-    """Message retention in seconds."""
-    delay_seconds: int | None = None
-    """Delivery delay in seconds."""
-    max_message_size: int | None = None
-    """Largest message accepted, in bytes."""
-    receive_wait_time_seconds: int | None = None
-    """Long-polling wait in seconds."""
-    content_based_deduplication: bool | None = None
-    """Content-based deduplication (always ``False`` on a standard queue)."""
-    redrive_policy: RedrivePolicy | None = None
-    """The dead-letter queue and threshold (``None``: none)."""
-    redrive_allow_policy: RedriveAllowPolicy | None = None
-    """Which queues may use this one as dead-letter queue (``None``: no policy, i.e. allow all)."""
-    encryption: QueueEncryption | None = None
-    """Server-side encryption."""
-    policy: dict[str, Any] | None = None
-    """The access policy as a mapping (``None``: none)."""
-    tags: dict[str, str] | None = None
-    """All tags."""

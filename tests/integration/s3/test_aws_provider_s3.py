@@ -19,6 +19,7 @@ from awsstate import (
     S3BucketDesired,
     S3BucketManager,
 )
+from awsstate.kinds import kind_spec
 from awsstate.providers.aws import AwsProvider
 from awsstate.spec import ResourceRef
 from tests.integration.conftest import SESSION
@@ -63,7 +64,7 @@ def test_name_owned_by_another_account_raises_name_taken(aws: AwsProvider) -> No
                  aws_secret_access_key=creds["SecretAccessKey"],
                  aws_session_token=creds["SessionToken"]).create_bucket(Bucket="taken-by-other")
     with pytest.raises(NameTakenError) as caught:
-        aws.create(ResourceRef("s3_bucket", "taken-by-other", "us-east-1"), {"region": "us-east-1"})
+        aws.create(ResourceRef(kind_spec("s3_bucket"), "taken-by-other", "us-east-1"), {"region": "us-east-1"})
     message = str(caught.value)
     assert "taken-by-other" in message and "CreateBucket" in message and "Choose another name" in message
 
@@ -135,7 +136,7 @@ def test_force_destroy_pages_through_more_than_one_listing(aws: AwsProvider) -> 
 def test_missing_bucket_reads_as_absent_and_aspect_reads_say_not_found(aws: AwsProvider, boto_clients: Any) -> None:
     from awsstate import NotFoundError
 
-    ref = ResourceRef("s3_bucket", "never-created", "us-east-1")
+    ref = ResourceRef(kind_spec("s3_bucket"), "never-created", "us-east-1")
     assert aws.read_existence(ref) is None
     with pytest.raises(NotFoundError) as caught:
         aws.read_aspect(ref, "versioning")

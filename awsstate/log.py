@@ -1,0 +1,64 @@
+"""awsstate's structured log events, silent below warning unless the application asks for them.
+
+The library never configures logging. Each event is sent to structlog when the application has
+configured structlog (``structlog.is_configured()``, as ``structlog.testing.capture_logs`` does
+too); otherwise to the standard library logger of the same name, whose default (no handler
+configured) shows warnings and errors on stderr and nothing below. So an application that never
+thought about logging sees nothing on stdout, and one that did gets every event with its fields.
+
+structlog is imported on the first event, not when awsstate is imported. Every value passed to
+an event is masked first (:func:`awsstate.secrets.scrub`): no credential inside a URL reaches a
+log line.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from awsstate.secrets import scrub
+
+__all__ = ["EventLogger", "get_logger"]
+
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
+
+
+class EventLogger:
+    """Emits ``event`` with keyword fields at a level (``debug`` ... ``error``)."""
+
+    __slots__ = ("_name", "_stdlib")
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._stdlib = logging.getLogger(name)
+
+    def __repr__(self) -> str:
+        return f"EventLogger({self._name!r})"
+
+    def _emit(self, level: str, event: str, fields: dict[str, Any]) -> None:
+        import structlog  # deferred: importing structlog costs more than all of awsstate's own modules
+
+        if structlog.is_configured():
+            getattr(structlog.get_logger(self._name), level)(event, **scrub(fields))
+            return
+        number = _LEVELS[level]
+        if self._stdlib.isEnabledFor(number):
+            rendered = " ".join(f"{key}={value!r}" for key, value in sorted(scrub(fields).items()))
+            self._stdlib.log(number, "%s %s", event, rendered, extra={"awsstate_event": event})
+
+    def debug(self, event: str, **fields: Any) -> None:
+        """A debug event (``aws.call``)."""
+        self._emit("debug", event, fields)
+
+    def info(self, event: str, **fields: Any) -> None:
+        """An info event (``plan.computed``, ``action.applied``, ``settle.waiting``)."""
+        self._emit("info", event, fields)
+
+    def warning(self, event: str, **fields: Any) -> None:
+        """A warning event (``action.failed``)."""
+        self._emit("warning", event, fields)
+
+
+def get_logger(name: str) -> EventLogger:
+    """The event logger called ``name``."""
+    return EventLogger(name)

@@ -1,0 +1,1 @@
+"""The CloudWatch Logs log group resource (model in ``models.py``, declaration in ``kind.py``)."""
