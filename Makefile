@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
-.PHONY: install demo test test-unit test-integration test-acceptance accept-s3 lint bench exports clean
+.PHONY: install demo test test-unit test-integration test-acceptance accept-s3 sweep faults-moto lint bench bench-faults exports clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,19 @@ test-acceptance: $(STAMP)  ## real AWS too when AWSSTATE_TEST_REGION and credent
 accept-s3: $(STAMP)  ## the S3 bucket acceptance scenarios only
 	$(PYTEST) tests/acceptance -k s3_bucket
 
-bench: $(STAMP)  ## benchmarks: table printed, figures in benchmarks/results/latest.json (BENCH_ARGS=--quick for a short run)
+sweep: $(STAMP)  ## the proof-harness sweeps in full (CI runs a fixed sample of them)
+	AWSSTATE_FULL_SWEEP=1 $(PYTEST) tests/stacks tests/integration/test_export_property_aws.py
+
+faults-moto: $(STAMP)  ## the whole fault sweep on moto in-process (every call of every case; `make test` runs a sample)
+	AWSSTATE_FAULT_SWEEP=full $(PYTEST) tests/integration/test_faults_aws.py
+
+bench-faults: $(STAMP)  ## every kind converges within five applies while half the requests fail (table printed)
+	$(PY) benchmarks/faults.py $(BENCH_ARGS)
+
+bench: $(STAMP)  ## benchmarks: tables printed, figures in benchmarks/results/ (BENCH_ARGS=--quick for a short run)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+	$(PY) benchmarks/stacks.py $(BENCH_ARGS)
+	$(PY) benchmarks/sync.py $(BENCH_ARGS)
 
 exports: $(STAMP)  ## regenerate the TYPE_CHECKING imports of awsstate/__init__.py from awsstate/kinds.py
 	$(PY) tools/gen_exports.py

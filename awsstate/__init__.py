@@ -38,28 +38,47 @@ if TYPE_CHECKING:
         PlanFormatError,
         ProviderError,
         RequiredSettingError,
+        StackApplyError,
+        StackError,
         StalePlanError,
         ThrottledError,
+        TransientError,
         UnknownKindError,
         UnsafeChangeError,
     )
     from awsstate.kinds import kind_spec, kinds, manager_class
     from awsstate.manager import ApplyResult, Manager
     from awsstate.models import DesiredModel, ObservedModel
+    from awsstate.objects.desired import S3ObjectDesired
+    from awsstate.objects.names import ObjectName
+    from awsstate.objects.plans import ObjectAction, ObjectPlan, SyncPlan
+    from awsstate.objects.syncmodel import S3SyncDesired
+    from awsstate.objects.values import ObjectInfo, ObjectSummary, SourceError, TransferSettings
+    from awsstate.objects.verbs import ApplyObjectsResult, S3Objects
     from awsstate.plan import Action, CreateAction, DeleteAction, Observation, Plan, ReplaceAction, UpdateAction
     from awsstate.providers.base import Provider, ProviderCall, WrappingProvider
     from awsstate.providers.consistency import EventualConsistency
     from awsstate.providers.faults import FaultInjectingProvider, SimulatedCrash
     from awsstate.providers.memory import InMemoryProvider, World
     from awsstate.providers.recording import Call, RecordingProvider
+    from awsstate.refs import Ref
+    from awsstate.resources.dynamodb_table.indexes import GlobalSecondaryIndex, KeyAttribute, LocalSecondaryIndex
+    from awsstate.resources.dynamodb_table.kind import DynamodbTableManager, DynamodbTableObserved
+    from awsstate.resources.dynamodb_table.models import DynamodbTableDesired
+    from awsstate.resources.dynamodb_table.values import PointInTimeRecovery, TableBilling, TableEncryption
+    from awsstate.resources.ecr_repository.kind import EcrRepositoryManager, EcrRepositoryObserved
+    from awsstate.resources.ecr_repository.models import EcrRepositoryDesired
     from awsstate.resources.iam_policy.kind import IamPolicyManager, IamPolicyObserved
     from awsstate.resources.iam_policy.models import IamPolicyDesired
     from awsstate.resources.iam_role.kind import IamRoleManager, IamRoleObserved
     from awsstate.resources.iam_role.models import IamRoleDesired
+    from awsstate.resources.kms_key.kind import KmsKeyManager, KmsKeyObserved
+    from awsstate.resources.kms_key.models import KmsKeyDesired
     from awsstate.resources.logs_log_group.kind import LogsLogGroupManager, LogsLogGroupObserved
     from awsstate.resources.logs_log_group.models import LogsLogGroupDesired
     from awsstate.resources.s3_bucket.access import BucketLogging, ObjectLock
     from awsstate.resources.s3_bucket.cors import CorsRule
+    from awsstate.resources.s3_bucket.inventory import InventoryConfiguration
     from awsstate.resources.s3_bucket.kind import S3BucketManager, S3BucketObserved
     from awsstate.resources.s3_bucket.lifecycle import LifecycleRule, NoncurrentTransition, Transition
     from awsstate.resources.s3_bucket.models import BucketEncryption, PublicAccessBlock, S3BucketDesired
@@ -71,15 +90,22 @@ if TYPE_CHECKING:
         RoutingRedirect,
         RoutingRule,
     )
+    from awsstate.resources.secretsmanager_secret.kind import SecretsmanagerSecretManager, SecretsmanagerSecretObserved
+    from awsstate.resources.secretsmanager_secret.models import SecretsmanagerSecretDesired
+    from awsstate.resources.secretsmanager_secret.rotation import SecretRotation
     from awsstate.resources.sns_topic.kind import SnsTopicManager, SnsTopicObserved
     from awsstate.resources.sns_topic.models import ObservedSubscription, SnsTopicDesired, Subscription
     from awsstate.resources.sqs_queue.kind import SqsQueueManager, SqsQueueObserved
     from awsstate.resources.sqs_queue.models import QueueEncryption, RedriveAllowPolicy, RedrivePolicy, SqsQueueDesired
+    from awsstate.resources.ssm_parameter.kind import SsmParameterManager, SsmParameterObserved
+    from awsstate.resources.ssm_parameter.models import SsmParameterDesired
     from awsstate.resources.validation import register_region
+    from awsstate.stack import RateLimits, ResourceOutcome, Stack, StackEvent, StackPlan, StackResult
     __all__ = [
         "AccessDeniedError",
         "Action",
         "AlreadyExistsError",
+        "ApplyObjectsResult",
         "ApplyResult",
         "AwsStateError",
         "BucketEncryption",
@@ -93,8 +119,15 @@ if TYPE_CHECKING:
         "CreateAction",
         "DeleteAction",
         "DesiredModel",
+        "DynamodbTableDesired",
+        "DynamodbTableManager",
+        "DynamodbTableObserved",
+        "EcrRepositoryDesired",
+        "EcrRepositoryManager",
+        "EcrRepositoryObserved",
         "EventualConsistency",
         "FaultInjectingProvider",
+        "GlobalSecondaryIndex",
         "IamPolicyDesired",
         "IamPolicyManager",
         "IamPolicyObserved",
@@ -104,7 +137,13 @@ if TYPE_CHECKING:
         "InMemoryProvider",
         "InvalidPlanError",
         "InvalidRequestError",
+        "InventoryConfiguration",
+        "KeyAttribute",
+        "KmsKeyDesired",
+        "KmsKeyManager",
+        "KmsKeyObserved",
         "LifecycleRule",
+        "LocalSecondaryIndex",
         "LogsLogGroupDesired",
         "LogsLogGroupManager",
         "LogsLogGroupObserved",
@@ -114,41 +153,72 @@ if TYPE_CHECKING:
         "NotFoundError",
         "NotSupportedError",
         "NotificationTarget",
+        "ObjectAction",
+        "ObjectInfo",
         "ObjectLock",
+        "ObjectName",
+        "ObjectPlan",
+        "ObjectSummary",
         "Observation",
         "ObservedModel",
         "ObservedSubscription",
         "Plan",
         "PlanFormatError",
+        "PointInTimeRecovery",
         "Provider",
         "ProviderCall",
         "ProviderError",
         "PublicAccessBlock",
         "QueueEncryption",
+        "RateLimits",
         "RecordingProvider",
         "RedirectAll",
         "RedriveAllowPolicy",
         "RedrivePolicy",
+        "Ref",
         "ReplaceAction",
         "RequiredSettingError",
+        "ResourceOutcome",
         "RoutingCondition",
         "RoutingRedirect",
         "RoutingRule",
         "S3BucketDesired",
         "S3BucketManager",
         "S3BucketObserved",
+        "S3ObjectDesired",
+        "S3Objects",
+        "S3SyncDesired",
+        "SecretRotation",
+        "SecretsmanagerSecretDesired",
+        "SecretsmanagerSecretManager",
+        "SecretsmanagerSecretObserved",
         "SettlePolicy",
         "SimulatedCrash",
         "SnsTopicDesired",
         "SnsTopicManager",
         "SnsTopicObserved",
+        "SourceError",
         "SqsQueueDesired",
         "SqsQueueManager",
         "SqsQueueObserved",
+        "SsmParameterDesired",
+        "SsmParameterManager",
+        "SsmParameterObserved",
+        "Stack",
+        "StackApplyError",
+        "StackError",
+        "StackEvent",
+        "StackPlan",
+        "StackResult",
         "StalePlanError",
         "Subscription",
+        "SyncPlan",
         "SystemClock",
+        "TableBilling",
+        "TableEncryption",
         "ThrottledError",
+        "TransferSettings",
+        "TransientError",
         "Transition",
         "UnknownKindError",
         "UnsafeChangeError",

@@ -1,4 +1,5 @@
-"""Amazon Resource Names: one parser for every kind (patterns end in ``\\Z``, never ``$``)."""
+"""Amazon Resource Names: one parser for every kind (patterns end in ``\\Z``, never ``$``; partitions
+are botocore's own)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,14 @@ class Arn:
 
 
 def parse_arn(value: str) -> Arn | None:
-    """The parts of ``value``, or ``None`` when it is not an ARN."""
+    """The parts of ``value``, or ``None`` when it is not an ARN of a known partition.
+
+    Partitions are botocore's (``aws``, ``aws-cn``, ``aws-us-gov`` ...): ``arn:aws-moon:...`` is no ARN.
+    """
     match = _ARN.match(value)
-    return Arn(**match.groupdict()) if match else None
+    if not match:
+        return None
+    from awsstate.providers.aws.partitions import partitions  # botocore's data file, not boto3
+
+    parts = Arn(**match.groupdict())
+    return parts if parts.partition in {p.id for p in partitions()} else None

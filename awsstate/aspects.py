@@ -158,8 +158,14 @@ class CreateOnly:
 
 @dataclass(frozen=True)
 class Attribute:
-    """A computed attribute of a resource (its ARN, URL, region ...), read by the existence call."""
+    """A computed attribute of a resource (its ARN, URL, region ...), read by the existence call.
+
+    ``derivable``: known before the resource exists (an ARN from name, account, region and path),
+    so a reference to it is concrete in a plan; otherwise it is known after apply (an SQS URL,
+    whose host depends on the endpoint).
+    """
 
     name: str
     doc: str
     type: Any = str
+    derivable: bool = True

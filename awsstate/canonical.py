@@ -15,12 +15,17 @@ available here.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 __all__ = [
     "Json",
     "PolicyDocumentError",
+    "MAX_JSON_DEPTH",
+    "canonical_document",
+    "check_json",
+    "load_json",
     "canonical_json",
     "canonical_policy",
     "canonical_set",
@@ -45,6 +50,53 @@ Json: TypeAlias = bool | int | float | str | list["Json"] | dict[str, "Json"] | 
 # --------------------------------------------------------------------------
 
 
+MAX_JSON_DEPTH = 64
+"""The deepest nesting accepted in a JSON document (AWS's documents are a few levels deep)."""
+
+
+def check_json(value: object, what: str = "the document", *, types: bool = True) -> None:
+    """Refuse what AWS would not read as JSON, with a message saying where.
+
+    Walks ``value`` without recursion (a document nested thousands deep is refused, not a
+    ``RecursionError``): only ``dict`` with string keys, ``list``/``tuple``, ``str``, ``bool``,
+    ``None``, ``int`` and finite ``float`` (NaN and Infinity are not JSON), at most
+    :data:`MAX_JSON_DEPTH` levels deep. ``types=False`` checks only depth and numbers.
+    """
+    stack: list[tuple[object, str, int]] = [(value, "$", 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise ValueError(f"{what} is nested more than {MAX_JSON_DEPTH} levels deep (at {path[:80]}...)")
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"{what} holds {item!r} at {path}, which is not valid JSON (NaN and Infinity are not "
+                             "numbers in JSON)")
+        if isinstance(item, Mapping):
+            for key, child in item.items():
+                if types and not isinstance(key, str):
+                    raise ValueError(f"{what} has a key {key!r} at {path} that is not a string")
+                stack.append((child, f"{path}.{key}", depth + 1))
+        elif isinstance(item, list | tuple):
+            stack.extend((child, f"{path}[{index}]", depth + 1) for index, child in enumerate(item))
+        elif types and item is not None and not isinstance(item, str | bool | int | float):
+            raise ValueError(f"{what} holds a {type(item).__name__} at {path}, which JSON cannot represent")
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def load_json(text: str, what: str = "the document") -> Json:
+    """Parse strict JSON text (no NaN/Infinity), refusing documents nested too deep, with a ``ValueError``."""
+    try:
+        value: Json = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValueError(f"{what} is nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{what} is not valid JSON: {error}") from None
+    check_json(value, what)
+    return value
+
+
 def json_list(value: Json) -> list[Json]:
     """``value`` if it is a JSON array, else an empty list (for optional array fields)."""
     return value if isinstance(value, list) else []
@@ -60,6 +112,38 @@ def canonical_json(value: Json) -> str:
         ``json.dumps(value, sort_keys=True, separators=(",", ":"))``.
     """
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _scalar(value: str) -> Json:
+    """A string as the JSON scalar it spells, if it spells one (``"20"`` -> ``20``, ``"true"`` -> ``True``)."""
+    if value in ("true", "false"):
+        return value == "true"
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if not math.isfinite(number) or value.strip() != value or value.startswith("+"):
+        return value
+    return int(number) if number.is_integer() and "e" not in value.lower() and "." not in value else number
+
+
+def canonical_document(value: Json, *, scalars_as_strings: bool = True) -> Json:
+    """A JSON document in a form where ``==`` means "AWS reads these the same".
+
+    Key order never matters (compare with :func:`canonical_json`, or ``==``); numbers compare by
+    value (``1.0`` equals ``1``); and with ``scalars_as_strings`` (documents whose values AWS parses
+    as numbers or booleans, such as an SNS delivery policy) ``"20"`` equals ``20`` and ``"true"``
+    equals ``true``.
+    """
+    if isinstance(value, dict):
+        return {str(k): canonical_document(v, scalars_as_strings=scalars_as_strings) for k, v in value.items()}
+    if isinstance(value, list):
+        return [canonical_document(v, scalars_as_strings=scalars_as_strings) for v in value]
+    if isinstance(value, str) and scalars_as_strings:
+        value = _scalar(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def canonical_set(items: Iterable[Json]) -> list[Json]:

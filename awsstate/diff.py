@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from awsstate.canonical import Json
-from awsstate.errors import RequiredSettingError
+from awsstate.errors import InvalidRequestError, RequiredSettingError
 from awsstate.plan import AnyAction, CreateAction, DeleteAction, Observation, ReplaceAction, UpdateAction, render_value
 from awsstate.secrets import same
 from awsstate.spec import DesiredModel, KindSpec, Missing
@@ -41,26 +41,70 @@ def diff(spec: KindSpec, desired: DesiredModel, observed: Observation, region: s
         # The new resource lives where the desired model says; the old one is deleted where it is.
         new_region = (spec.region_of(desired) or region) if spec.regional else None
         force = getattr(desired, "force_destroy", None) is True
-        writes = _aspect_writes(spec, desired, new_region, new=False)
+        writes = _aspect_writes(spec, desired, new_region, new=False) + _carried(spec, desired, observed, new_region)
+        _check_conflicts(spec, desired, _new_values(spec, desired, writes))
         replace = ReplaceAction(
             kind=spec.kind, name=desired.name, region=new_region, physical_id=physical_id,
             reasons=tuple(reasons), from_region=observed.region, params=spec.create_params(desired),
             carried_over=tuple(a.aspect for a in writes), force=force,
             contents=spec.contents.describe if spec.contents is not None else None,
+            unconditional=spec.contents is not None and spec.contents.always,
             sensitive=_sensitive_params(spec, desired),
         )
         return (replace, *writes)
 
     actions: list[AnyAction] = []
+    values: dict[str, Json] = {}
     for aspect in spec.managed(desired):
         if aspect.in_create and aspect.name not in observed.aspects:
             continue
         before = observed.aspects.get(aspect.name)
         after = aspect.after(desired, before)
+        values[aspect.name] = after
         if not aspect.equal(before, after):
             actions.append(UpdateAction(kind=spec.kind, name=desired.name, region=region, physical_id=physical_id,
                                         aspect=aspect.name, before=before, after=after, sensitive=aspect.sensitive))
+    if actions:
+        _check_conflicts(spec, desired, values)
     return tuple(actions)
+
+
+def _carried(spec: KindSpec, desired: DesiredModel, observed: Observation, region: str | None) -> list[UpdateAction]:
+    """Writes that copy what the old resource has, and the desired model does not manage, onto the new one."""
+    managed = {a.name for a in spec.managed(desired)}
+    writes = []
+    for name in spec.carry_on_replace:
+        if name in managed or name not in observed.aspects:
+            continue
+        aspect = spec.aspect(name)
+        value = observed.aspects[name]
+        fresh = spec.fake.defaults.get(name) if isinstance(aspect.new_value, Missing) else aspect.new_value
+        if aspect.equal(fresh, value):
+            continue  # a new resource has it already (AWS's default)
+        writes.append(UpdateAction(kind=spec.kind, name=desired.name, region=region, aspect=name, after=value,
+                                   new=True, sensitive=aspect.sensitive))
+    return writes
+
+
+def _new_values(spec: KindSpec, desired: DesiredModel, writes: list[UpdateAction]) -> dict[str, Json]:
+    """What a resource this plan creates will hold: AWS's defaults, the create values, then the writes."""
+    values: dict[str, Json] = dict(spec.fake.defaults)
+    values.update({k: v for k, v in spec.create_params(desired).items() if k in spec.aspect_names})
+    for aspect in spec.managed(desired):
+        if not aspect.in_create and not isinstance(aspect.new_value, Missing):
+            values[aspect.name] = aspect.after(desired, aspect.new_value)
+    values.update({w.aspect: w.after for w in writes})
+    return values
+
+
+def _check_conflicts(spec: KindSpec, desired: DesiredModel, values: Mapping[str, Json]) -> None:
+    """Refuse, before any write, settings AWS refuses together (the message names both fields)."""
+    if spec.conflicts is None:
+        return
+    problem = spec.conflicts(desired, values)
+    if problem:
+        raise InvalidRequestError(problem, kind=spec.kind, name=desired.name, operation="plan",
+                                  hint="Change one of the two settings named above; nothing was written.")
 
 
 def _replace_reasons(spec: KindSpec, desired: DesiredModel, observed: Observation) -> list[str]:
@@ -98,7 +142,9 @@ def _sensitive_params(spec: KindSpec, desired: DesiredModel) -> tuple[str, ...]:
 def _create_actions(spec: KindSpec, desired: DesiredModel, region: str | None) -> tuple[AnyAction, ...]:
     create = CreateAction(kind=spec.kind, name=desired.name, region=region, params=spec.create_params(desired),
                           sensitive=_sensitive_params(spec, desired))
-    return (create, *_aspect_writes(spec, desired, region, new=True))
+    writes = _aspect_writes(spec, desired, region, new=True)
+    _check_conflicts(spec, desired, _new_values(spec, desired, writes))
+    return (create, *writes)
 
 
 def _aspect_writes(spec: KindSpec, desired: DesiredModel, region: str | None, *, new: bool) -> list[UpdateAction]:
@@ -116,13 +162,17 @@ def _aspect_writes(spec: KindSpec, desired: DesiredModel, region: str | None, *,
     return actions
 
 
-def delete_actions(spec: KindSpec, name: str, observed: Observation, *, force: bool) -> tuple[AnyAction, ...]:
-    """One delete when the resource exists (``force``: its contents go with it), else nothing."""
+def delete_actions(spec: KindSpec, name: str, observed: Observation, *, force: bool,
+                   options: Mapping[str, Json] | None = None) -> tuple[AnyAction, ...]:
+    """One delete when the resource exists (``force``: its contents go with it; ``options``: what
+    else the delete carries, ``KindSpec.delete_options``), else nothing."""
     if not observed.exists:
         return ()
     return (DeleteAction(kind=spec.kind, name=name, region=observed.region,
                          physical_id=_physical_id(spec, observed.attributes), force=force,
-                         contents=spec.contents.describe if spec.contents is not None else None),)
+                         contents=spec.contents.describe if spec.contents is not None else None,
+                         unconditional=spec.contents is not None and spec.contents.always,
+                         options=dict(options or {})),)
 
 
 def stale_aspects(spec: KindSpec, planned: Observation, now: Observation) -> dict[str, tuple[Json, Json]]:

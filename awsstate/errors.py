@@ -14,6 +14,7 @@ in this tree: it raises pydantic's ``ValidationError`` when the model is built, 
     │   │   └── NameTakenError        the name belongs to another account (S3 names are global)
     │   ├── AccessDeniedError         the credentials lack the IAM action named in the error
     │   ├── ThrottledError            still throttled after the provider's retries
+    │   ├── TransientError            a transient AWS failure (HTTP 5xx, a timeout) after the retries
     │   ├── InvalidRequestError       AWS rejected a value (the message says which)
     │   └── NotSupportedError         the backend does not implement the call
     ├── UnknownKindError              no resource kind registered under that name
@@ -21,6 +22,8 @@ in this tree: it raises pydantic's ``ValidationError`` when the model is built, 
     ├── PlanFormatError               a saved plan of another format version
     ├── InvalidPlanError              a plan that does not describe what it would change, or holds masks
     ├── RequiredSettingError          a create planned without a setting AWS requires
+    ├── StackError                    a stack that cannot be planned (a cycle, a duplicate, a bad reference)
+    ├── StackApplyError               a stack apply in which some resources failed (``result`` says which)
     ├── UnsafeChangeError             a delete or replace the caller has not allowed
     └── ConvergenceError              a changed aspect never read back as desired in the budget
 
@@ -34,8 +37,12 @@ Every action is idempotent, so running apply again converges from wherever it st
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from awsstate.secrets import SENSITIVE, scrub_text
+
+if TYPE_CHECKING:
+    from awsstate.stack.plan import StackResult
 
 __all__ = [
     "AccessDeniedError",
@@ -50,8 +57,11 @@ __all__ = [
     "PlanFormatError",
     "ProviderError",
     "RequiredSettingError",
+    "StackApplyError",
+    "StackError",
     "StalePlanError",
     "ThrottledError",
+    "TransientError",
     "UnknownKindError",
     "UnsafeChangeError",
 ]
@@ -164,6 +174,13 @@ class ThrottledError(ProviderError):
     default_hint = "Retry later, or raise max_attempts on the provider."
 
 
+class TransientError(ProviderError):
+    """A failure that may pass on its own (HTTP 500/503, a timeout), still there after the provider's
+    retries. Every write is safe to repeat, so applying again is safe."""
+
+    default_hint = "A transient failure on AWS's side: apply again (it is safe to repeat)."
+
+
 class InvalidRequestError(ProviderError):
     """AWS rejected the request as invalid (a value it does not accept)."""
 
@@ -216,6 +233,23 @@ class PlanFormatError(AwsStateError):
 class InvalidPlanError(AwsStateError):
     """A plan that cannot be applied as it is: an action about another resource than the plan's
     own (an edited plan), or a secret that the plan's JSON form masked. Nothing was written."""
+
+
+class StackError(AwsStateError):
+    """A stack that cannot be planned as given: two resources of one kind and name, a cycle of
+    references, a reference to an attribute a kind does not have or to a resource that is neither
+    in the stack nor in AWS. Raised before any write (and, for all but the last, before any call)."""
+
+
+class StackApplyError(AwsStateError):
+    """Some resources of a stack apply failed; ``result`` lists what was done, failed and skipped.
+
+    Everything that completed stays done; applying again converges from there.
+    """
+
+    def __init__(self, message: str, result: StackResult) -> None:
+        self.result = result
+        super().__init__(scrub_text(message))
 
 
 class RequiredSettingError(AwsStateError):

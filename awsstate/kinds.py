@@ -40,6 +40,11 @@ KINDS: tuple[str, ...] = (
     "iam_policy",
     "iam_role",
     "logs_log_group",
+    "ssm_parameter",
+    "secretsmanager_secret",
+    "kms_key",
+    "ecr_repository",
+    "dynamodb_table",
 )
 """Every kind, in registration order."""
 

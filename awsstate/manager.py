@@ -1,4 +1,4 @@
-"""Managers: the verbs users call (``get``, ``plan``, ``apply``, ``delete``, ``export``), one class per kind.
+"""Managers: the verbs users call (``get``, ``list``, ``plan``, ``apply``, ``delete``, ``export``), one class per kind.
 
 A manager is a thin typed facade over the engine (see ARCHITECTURE.md): observe existence and the
 managed aspects -> pure diff -> a :class:`~awsstate.plan.Plan` -> verify -> one provider write per
@@ -11,19 +11,22 @@ budget, and a lagging read never turns into a delete or a second create.
 
 from __future__ import annotations
 
+import builtins
 import time
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
+from awsstate.canonical import Json
 from awsstate.diff import delete_actions, diff
 from awsstate.engine.clock import Clock, Context, SettlePolicy, SystemClock
 from awsstate.engine.execute import execute
-from awsstate.engine.observe import observe
+from awsstate.engine.observe import observe, read_carried
 from awsstate.engine.settle import settle
 from awsstate.engine.verify import check_allowed, check_fresh, check_plan
 from awsstate.log import get_logger
-from awsstate.plan import AnyAction, Observation, Plan
+from awsstate.plan import AnyAction, Observation, Plan, ReplaceAction
 from awsstate.providers.base import Provider
 from awsstate.spec import DesiredModel, KindSpec, ObservedModel, ResourceRef
 
@@ -86,6 +89,7 @@ class Manager(Generic[D]):
         return Context(self.provider, self.clock, self.settle_policy)
 
     def _ref(self, name: str, region: str | None) -> ResourceRef:
+        self.spec.check_name(name, region)  # a bare name gets the Desired model's checks, before any call
         return self.spec.ref(name, (region or self.provider.default_region) if self.spec.regional else None)
 
     # -- reading -------------------------------------------------------------------------
@@ -98,6 +102,30 @@ class Manager(Generic[D]):
         observation, _ = observe(self.provider, self.spec, self._ref(name, region), self.spec.aspects,
                                  skip_unsupported=True)
         return self._observed(name, observation) if observation.exists else None
+
+    def names(self, region: str | None = None, *, prefix: str | None = None,
+              tags: Mapping[str, str] | None = None) -> builtins.list[str]:
+        """The names of this account's resources of this kind in ``region`` (the provider's default
+        for regional kinds), sorted: one paginated listing, or with ``tags`` one tag listing per
+        tag (every tag must match). ``prefix`` keeps the names that start with it."""
+        where = (region or self.provider.default_region) if self.spec.regional else None
+        if not tags:
+            return self.provider.list_names(self.spec, where, prefix)
+        found: set[str] | None = None
+        for key, value in tags.items():
+            tagged = set(self.provider.list_tagged(self.spec, where, key, value))
+            found = tagged if found is None else found & tagged
+        return sorted(name for name in found or () if prefix is None or name.startswith(prefix))
+
+    def list(self, region: str | None = None, *, prefix: str | None = None,
+             tags: Mapping[str, str] | None = None) -> Iterator[ObservedModel]:
+        """Every resource of this kind in ``region`` (see :meth:`names`), each read in full as the
+        iteration reaches it (:meth:`get`); one deleted meanwhile is left out. Relations to other
+        resources are in each one's :meth:`~awsstate.models.ObservedModel.links`."""
+        for name in self.names(region, prefix=prefix, tags=tags):
+            observed = self.get(name, region)
+            if observed is not None:
+                yield observed
 
     def export(self, name: str, region: str | None = None) -> D | None:
         """The Desired model that describes the resource exactly as it is (``None`` when missing).
@@ -113,20 +141,33 @@ class Manager(Generic[D]):
         self._check_desired(desired)
         if desired.state == "absent":
             force = getattr(desired, "force_destroy", None) is True
-            return self.plan_delete(desired.name, self.spec.region_of(desired), force_destroy=force)
+            options = self.spec.delete_options(desired) if self.spec.delete_options is not None else None
+            return self.plan_delete(desired.name, self.spec.region_of(desired), force_destroy=force, options=options)
         ref = self._ref(desired.name, self.spec.region_of(desired))
         observation, ref = observe(self.provider, self.spec, ref, self.spec.managed(desired))
         actions = diff(self.spec, desired, observation, ref.region)
+        if self.spec.carry_on_replace and any(isinstance(a, ReplaceAction) for a in actions):
+            # What AWS deletes with the old resource and the model leaves unmanaged is carried over.
+            observation = read_carried(self.provider, self.spec, ref, desired, observation)
+            actions = diff(self.spec, desired, observation, ref.region)
         plan = self._plan(desired.name, ref, observation, actions)
         log.info("plan.computed", kind=self.spec.kind, name=desired.name, region=ref.region, changed=plan.changed,
                  actions=[a.aspect or a.type for a in actions],
                  duration_ms=round((time.perf_counter() - started) * 1000, 3))
         return plan
 
-    def plan_delete(self, name: str, region: str | None = None, *, force_destroy: bool = False) -> Plan:
-        """A plan that deletes the resource (empty when it does not exist). Reads existence only."""
+    def plan_delete(self, name: str, region: str | None = None, *, force_destroy: bool = False,
+                    options: Mapping[str, Json] | None = None) -> Plan:
+        """A plan that deletes the resource (empty when it does not exist). Reads existence only.
+
+        ``options``: what the delete carries besides ``force_destroy`` (``KindSpec.delete_options``:
+        a secret's recovery window); unset, the kind's defaults.
+        """
         observation, ref = observe(self.provider, self.spec, self._ref(name, region), ())
-        return self._plan(name, ref, observation, delete_actions(self.spec, name, observation, force=force_destroy))
+        if options is None and self.spec.delete_options is not None:
+            options = self.spec.delete_options(None)
+        return self._plan(name, ref, observation,
+                          delete_actions(self.spec, name, observation, force=force_destroy, options=options))
 
     def _plan(self, name: str, ref: ResourceRef, observation: Observation, actions: tuple[AnyAction, ...]) -> Plan:
         physical = observation.attributes.get(self.spec.identity.physical_id) if observation.exists else None
@@ -178,4 +219,4 @@ class Manager(Generic[D]):
                             f"not {type(desired).__name__}")
 
     def _observed(self, name: str, observation: Observation) -> ObservedModel:
-        return self.spec.observed(name, observation.attributes, observation.aspects)
+        return self.spec.observed(name, observation.attributes, observation.aspects).read_with(self.provider)

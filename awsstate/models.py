@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, model_serializer
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_serializer
 from pydantic_core.core_schema import SerializationInfo, SerializerFunctionWrapHandler
 
+from awsstate.refs import REF_ATTRIBUTES, Refs
 from awsstate.secrets import mask_model_dump, masked_repr
 
 if TYPE_CHECKING:
+    from awsstate.providers.base import Provider
+    from awsstate.relations import Link
     from awsstate.spec import KindSpec
 
 __all__ = ["DesiredModel", "ObservedModel"]
@@ -32,6 +35,13 @@ class DesiredModel(BaseModel):
     state: Literal["present", "absent"] = "present"
     """``present``: converge to this model. ``absent``: delete the resource if it exists (the only
     way, with ``manager.delete``, that awsstate ever deletes anything)."""
+
+    @property
+    def ref(self) -> Refs:
+        """References to this resource's attributes (``queue.ref.arn``), for other resources' fields."""
+        spec = self.kind_spec
+        names = {attribute.name for attribute in spec.attributes} | set(REF_ATTRIBUTES)
+        return Refs(spec.kind, self.name, tuple(sorted(names)))
 
     def __repr__(self) -> str:
         # Only what differs from the defaults: unset fields are noise (None means "leave alone").
@@ -61,6 +71,20 @@ class ObservedModel(BaseModel):
 
     name: str
     """The resource's name."""
+
+    _provider: Any = PrivateAttr(default=None)
+
+    def read_with(self, provider: Provider | None) -> ObservedModel:
+        """Remember the provider this model was read with, for :meth:`links` to follow (returns self)."""
+        self._provider = provider
+        return self
+
+    def links(self) -> tuple[Link, ...]:
+        """The other resources this one names (a dead-letter queue, attached policies, notification
+        targets ...), each a :class:`~awsstate.relations.Link` whose ``get()`` reads it on demand."""
+        from awsstate.relations import links_of
+
+        return links_of(self, self._provider)
 
     def to_desired(self) -> DesiredModel:
         """The Desired model that manages exactly what was read, as it is (export).

@@ -205,11 +205,17 @@ class UpdateAction(Action):
 
 
 class DeleteAction(Action):
-    """Delete the resource; with ``force``, ``contents`` says what goes with it."""
+    """Delete the resource; with ``force``, ``contents`` says what goes with it.
+
+    ``options``: what the delete call carries besides ``force`` (a secret's recovery window), shown
+    after ``delete``. ``unconditional``: the contents go with any delete (a DynamoDB table's items).
+    """
 
     type: Literal["delete"] = "delete"
     force: bool = False
     contents: str | None = None
+    options: dict[str, JsonValue] = Field(default_factory=dict)
+    unconditional: bool = False
 
     @property
     def aspect(self) -> None:
@@ -222,16 +228,20 @@ class DeleteAction(Action):
         return None
 
     def _summary(self) -> str:
-        if self.force and self.contents:
-            return f"delete, and {self.contents} (force_destroy)"
-        return "delete"
+        text = "delete"
+        if self.options:
+            text += f" ({', '.join(f'{key}={render_value(value)}' for key, value in self.options.items())})"
+        if self.contents and (self.force or self.unconditional):
+            text += f", and {self.contents}" + ("" if self.unconditional else " (force_destroy)")
+        return text
 
 
 class ReplaceAction(_Creates):
     """Delete the resource where it is (``from_region``) and create it again, for ``reasons``.
 
     ``params`` are the new resource's create values; ``carried_over`` lists the aspects written
-    onto it afterwards; with ``force``, ``contents`` says what is deleted with the old one.
+    onto it afterwards; with ``force`` (or ``unconditional``: any delete destroys them), ``contents``
+    says what is deleted with the old one.
     """
 
     type: Literal["replace"] = "replace"
@@ -240,11 +250,12 @@ class ReplaceAction(_Creates):
     carried_over: tuple[str, ...] = ()
     force: bool = False
     contents: str | None = None
+    unconditional: bool = False
 
     def _summary(self) -> str:
         text = f"replace ({'; '.join(scrub_text(r) for r in self.reasons)})"
-        if self.force and self.contents:
-            text += f"; {self.contents} will be deleted with it (force_destroy)"
+        if self.contents and (self.force or self.unconditional):
+            text += f"; {self.contents} will be deleted with it" + ("" if self.unconditional else " (force_destroy)")
         return text
 
 

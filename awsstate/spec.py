@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 _MANAGED = IdentityMemo(1024)
+_VALID_NAMES: set[tuple[str, str, str | None]] = set()
 
 Scope = Literal["global", "account", "region"]
 """Where a name must be unique: ``global`` (S3 buckets, across all accounts), ``account`` (IAM),
@@ -54,11 +55,16 @@ Scope = Literal["global", "account", "region"]
 
 @dataclass(frozen=True, slots=True)
 class ResourceRef:
-    """Which resource a provider call is about: its kind's spec, its name and the region to call."""
+    """Which resource a provider call is about: its kind's spec, its name and the region to call.
+
+    ``options``: what a delete carries besides ``force`` (``KindSpec.delete_options``: a secret's
+    recovery window); empty on every other call.
+    """
 
     spec: KindSpec = field(repr=False, compare=False, hash=False)
     name: str
     region: str | None = None
+    options: Mapping[str, Json] = field(default_factory=dict, repr=False, compare=False, hash=False)
     kind: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -96,13 +102,14 @@ WriteCheck = Callable[[Json, Json, Mapping[str, Json]], str | None]
 class Identity:
     """How a resource is found and named.
 
-    ``by="name"``: a unique name per :data:`Scope` (every kind so far). It is the seam for kinds
-    whose identity is a server-assigned id found by alias or tag. ``physical_id`` is the
+    ``by="name"``: a unique name per :data:`Scope` (every kind so far). ``by="alias"``: the name is
+    an alias of a resource whose id the server assigns (a KMS key): the provider finds the resource
+    through the alias on every call, and the id is an attribute read back. ``physical_id`` is the
     existence attribute that names the resource physically (plans carry it, and apply refuses a
     plan whose physical id is not the resource's).
     """
 
-    by: Literal["name"] = "name"
+    by: Literal["name", "alias"] = "name"
     physical_id: str = "arn"
 
 
@@ -123,11 +130,13 @@ class Contents:
     """What a resource holds that ``force_destroy`` deletes with it (a bucket's objects).
 
     ``describe`` completes "deletes ..." in plans; ``fake`` makes the in-memory store of one
-    resource (given the resource's aspect values, which it may consult: versioning).
+    resource (given the resource's aspect values, which it may consult: versioning). ``always``:
+    every delete destroys them, ``force_destroy`` or not (a DynamoDB table's items), and plans say so.
     """
 
     describe: str
     fake: Callable[[Mapping[str, Json]], FakeContents] | None = None
+    always: bool = False
 
 
 @dataclass(frozen=True)
@@ -173,11 +182,25 @@ class KindSpec:
         required_on_create: Desired fields without which the resource cannot be created (an
             IAM role's trust policy); planning a create without them is an error naming them.
         ready: ``attributes -> bool``: whether a resource that exists is usable yet (a
-            DynamoDB table ACTIVE); apply waits for it after a create, within the settle budget.
+            DynamoDB table ACTIVE); apply waits for it after a create, and a write refused while
+            it is not ready waits for it and is made again, within the settle budget.
         gone: ``attributes -> bool``: an existing resource that counts as deleted (pending
             deletion in a recovery window).
         contents: what ``force_destroy`` deletes with the resource.
         fake: what the in-memory fake needs (see :class:`Fake`).
+        carry_on_replace: aspects a replace copies from the old resource onto the new one when
+            the desired model does not manage them (an IAM role's policies and instance
+            profiles, which AWS deletes with the role): the plan reads them, writes them after
+            the create and lists them in ``ReplaceAction.carried_over``.
+        conflicts: ``(desired, values) -> message or None``: settings AWS refuses together (a
+            public bucket policy while public policies are blocked), checked by the plan before
+            any write. ``values`` holds what each managed aspect will hold after apply, and, on a
+            resource the plan creates, AWS's default (``Fake.defaults``) for the others.
+        service: the AWS service its calls go to (for rate limits; default: the kind's first word).
+        delete_options: ``desired -> options`` a delete carries besides ``force`` (a secret's recovery
+            window), from the desired model with ``state="absent"``, or ``None`` for a delete by name
+            (then the kind's defaults). Shown in the plan's delete action; the provider gets them as
+            ``ref.options``.
     """
 
     kind: str
@@ -195,6 +218,10 @@ class KindSpec:
     gone: Callable[[Mapping[str, Json]], bool] | None = None
     contents: Contents | None = None
     fake: Fake = field(default_factory=Fake)
+    carry_on_replace: tuple[str, ...] = ()
+    conflicts: Callable[[DesiredModel, Mapping[str, Json]], str | None] | None = None
+    service: str = ""
+    delete_options: Callable[[DesiredModel | None], dict[str, Json]] | None = None
     observed_model: type[ObservedModel] = field(init=False, repr=False, compare=False)
     _by_name: dict[str, Aspect] = field(init=False, repr=False, compare=False)
     _carried: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -205,6 +232,8 @@ class KindSpec:
         for aspect in self.aspects:
             if aspect.name not in self.desired_model.model_fields:
                 raise TypeError(f"{self.kind}: aspect {aspect.name!r} has no field in {self.desired_model.__name__}")
+        if not self.service:
+            object.__setattr__(self, "service", self.kind.split("_", 1)[0])
         self.desired_model.kind_spec = self
         object.__setattr__(self, "observed_model", self._make_observed())
 
@@ -249,6 +278,21 @@ class KindSpec:
         region = getattr(desired, "region", None)
         return region if isinstance(region, str) else None
 
+    def check_name(self, name: str, region: str | None = None) -> None:
+        """Refuse a name (and region) that the Desired model refuses, with its ``ValidationError``
+        naming the field: what manager verbs given a bare name (``get``, ``delete``...) check first."""
+        key = (self.kind, name, region)
+        if key in _VALID_NAMES:
+            return
+        fields = self.desired_model.model_fields
+        values: dict[str, Any] = {"name": name}
+        if region is not None and "region" in fields:
+            values["region"] = region
+        self.desired_model.model_validate(values)
+        if len(_VALID_NAMES) > 4096:
+            _VALID_NAMES.clear()
+        _VALID_NAMES.add(key)
+
     def ref(self, name: str, region: str | None = None) -> ResourceRef:
         """A reference to the resource ``name`` (the region is dropped for global kinds)."""
         return ResourceRef(self, name, region if self.regional else None)
@@ -266,6 +310,24 @@ class KindSpec:
                     aspect.new_value
                 params[aspect.name] = aspect.after(desired, start)
         return params
+
+    def create_mismatches(self, params: Mapping[str, Json], found: Mapping[str, Json]) -> list[str]:
+        """The create parameters a resource found does not hold (``[]``: it is what the create makes).
+
+        After a create answered "already exists" (an earlier attempt whose answer was lost), the
+        resource there is reused only when this is empty. ``found`` maps attribute and aspect
+        names to what the resource holds; a parameter it lacks cannot be confirmed and counts.
+        """
+        differ = []
+        for key, value in params.items():
+            if key not in found:
+                differ.append(key)
+            elif key in self._by_name:
+                if not self._by_name[key].equal(found[key], value):
+                    differ.append(key)
+            elif (found[key] or None) != (value or None):
+                differ.append(key)
+        return differ
 
     def observed(self, name: str, attributes: Mapping[str, Json], aspects: Mapping[str, Json]) -> ObservedModel:
         """The typed Observed model of what was read.

@@ -4,10 +4,17 @@ Right after a create (or the create half of a replace) AWS may still say NotFoun
 resource: such a write is retried with backoff inside the settle budget, never answered by a
 second create. A failure stops the apply; the error carries ``completed`` (the actions done
 before it), and since every action is idempotent, applying again converges from there.
+
+For kinds that declare ``ready`` (a DynamoDB table ``ACTIVE``), a call the backend refuses while
+the resource is busy (being created, updated or deleted) waits until it is ready, or gone, and is
+made again, inside the settle budget (``settle.waiting`` events); a refusal of a ready resource
+stops the apply as any other.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -33,7 +40,7 @@ def execute(ctx: Context, spec: KindSpec, plan: Plan) -> list[AnyAction]:
     for action in plan.actions:
         started = time.perf_counter()
         try:
-            receipt = _perform(ctx, spec, plan, action, created)
+            receipt = _once_ready(ctx, spec, action, functools.partial(_perform, ctx, spec, plan, action, created))
         except (ProviderError, ConvergenceError) as error:
             error.completed = list(done)
             log.warning(
@@ -58,8 +65,37 @@ def _perform(ctx: Context, spec: KindSpec, plan: Plan, action: AnyAction, create
         provider.delete(spec.ref(action.name, action.from_region), force=action.force)
         return _retry_not_found(ctx, lambda: provider.create(ref, _params(action.params)), retry=True)
     if isinstance(action, DeleteAction):
+        if action.options:  # what the delete carries besides force (KindSpec.delete_options)
+            ref = dataclasses.replace(ref, options=action.options)
         return provider.delete(ref, force=action.force)
     return _retry_not_found(ctx, lambda: provider.write_aspect(ref, action.aspect, action.after), retry=created)
+
+
+def _once_ready(ctx: Context, spec: KindSpec, action: AnyAction, call: Callable[[], T]) -> T:
+    """Run ``call``; when it fails while the resource is busy (``KindSpec.ready`` says no), wait
+    until it is ready or gone and run it again, inside the settle budget."""
+    if spec.ready is None:
+        return call()
+    deadline = Deadline(ctx.clock, ctx.settle)
+    ref = spec.ref(action.name, action.region)
+    while True:
+        try:
+            return call()
+        except NotFoundError:
+            raise
+        except ProviderError as error:
+            try:
+                existence = ctx.provider.read_existence(ref)
+            except ProviderError:
+                raise error from None
+            if existence is None or spec.ready(existence):
+                raise
+            while existence is not None and not spec.ready(existence):
+                if deadline.expired():
+                    raise ConvergenceError(action.kind, action.name, action.aspect or "readiness", "ready",
+                                           "busy", deadline.waited) from error
+                deadline.pause(action.kind, action.name, "readiness")
+                existence = ctx.provider.read_existence(ref)
 
 
 def _retry_not_found(ctx: Context, call: Callable[[], T], *, retry: bool) -> T:

@@ -17,9 +17,9 @@ from awsstate.canonical import Json
 from awsstate.errors import NotFoundError, NotSupportedError
 from awsstate.plan import Observation
 from awsstate.providers.base import Existence, Provider
-from awsstate.spec import Aspect, KindSpec, ResourceRef
+from awsstate.spec import Aspect, DesiredModel, KindSpec, ResourceRef
 
-__all__ = ["observe", "read_aspects", "read_one", "split_existence"]
+__all__ = ["observe", "read_aspects", "read_carried", "read_one", "split_existence"]
 
 
 def split_existence(spec: KindSpec, existence: Existence) -> tuple[dict[str, Json], dict[str, Json]]:
@@ -90,3 +90,21 @@ def read_one(provider: Provider, spec: KindSpec, ref: ResourceRef, aspect: Aspec
     if existence is None:
         raise NotFoundError("does not exist", kind=ref.kind, name=ref.name, aspect=aspect.name)
     return split_existence(spec, existence)[1][aspect.name]
+
+
+def read_carried(provider: Provider, spec: KindSpec, ref: ResourceRef, desired: DesiredModel,
+                 observation: Observation) -> Observation:
+    """For a replace: ``observation`` plus the aspects the replace carries over
+    (``KindSpec.carry_on_replace``) that the desired model does not manage: one existence read for
+    those it carries, one read each for the others. Read only when a replace is planned."""
+    missing = [spec.aspect(name) for name in spec.carry_on_replace if name not in observation.aspects]
+    if not observation.exists or not missing or desired.state == "absent":
+        return observation
+    values: dict[str, Json] = {}
+    if any(a.carried for a in missing):
+        existence = provider.read_existence(ref)
+        if existence is not None:
+            carried = split_existence(spec, existence)[1]
+            values.update({a.name: carried[a.name] for a in missing if a.carried})
+    values.update(read_aspects(provider, ref, [a for a in missing if not a.carried], skip_unsupported=True))
+    return observation.model_copy(update={"aspects": {**observation.aspects, **values}})

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
-from awsstate.canonical import Json
+from awsstate.canonical import MAX_JSON_DEPTH, Json, check_json
+from awsstate.policies.elements import action_problem, principal_problem, resource_problem
 
 __all__ = ["PolicyDocumentError", "parse_policy", "policy_json", "validate_policy"]
 
@@ -91,8 +92,18 @@ def _reject_constant(name: str) -> Json:
 
 def _loads(text: str) -> Json:
     """Parse strict JSON text."""
-    result: Json = json.loads(text, parse_constant=_reject_constant)
+    try:
+        result: Json = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise PolicyDocumentError(f"the document is nested more than {MAX_JSON_DEPTH} levels deep") from None
     return result
+
+
+def _checked(value: object) -> None:
+    try:
+        check_json(value, "the policy", types=False)  # types: _to_json names them
+    except ValueError as error:
+        raise PolicyDocumentError(str(error)) from None
 
 
 def _parse_text(text: str) -> Json:
@@ -143,7 +154,9 @@ def parse_policy(value: str | Mapping[str, Any]) -> dict[str, Json]:
         if not text:
             raise PolicyDocumentError("policy is not valid JSON: the document is empty")
         parsed = _parse_text(text)
+        _checked(parsed)
     elif isinstance(value, Mapping):
+        _checked(value)
         parsed = _to_json(value, "$")
     else:
         raise PolicyDocumentError(
@@ -172,6 +185,10 @@ def _is_string_or_string_list(value: Json) -> bool:
     )
 
 
+def _strings(value: Json) -> list[str]:
+    return [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
+
+
 def _check_principal(label: str, key: str, principal: Json) -> None:
     """Check a Principal/NotPrincipal value: ``"*"`` or ``{type: ids}``."""
     if principal == "*":
@@ -186,6 +203,10 @@ def _check_principal(label: str, key: str, principal: Json) -> None:
             raise PolicyDocumentError(
                 f"{label} {key} {kind} must be a string or a non-empty list of strings"
             )
+        for value in _strings(ids):
+            problem = principal_problem(kind, value)
+            if problem:
+                raise PolicyDocumentError(f"{label} {key}: {problem}")
 
 
 def _check_condition(label: str, condition: Json) -> None:
@@ -232,6 +253,13 @@ def _check_action_and_resource(label: str, statement: dict[str, Json]) -> None:
             raise PolicyDocumentError(
                 f"{label} {key} must be a string or a non-empty list of strings"
             )
+    for key in (*_ACTION_KEYS, *_RESOURCE_KEYS):
+        values = statement.get(key)
+        check = action_problem if key in _ACTION_KEYS else resource_problem
+        for value in _strings(values):
+            problem = check(value)
+            if problem:
+                raise PolicyDocumentError(f"{label} {key}: {problem}")
 
 
 def _check_principals(

@@ -20,10 +20,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from awsstate.canonical import Json
-from awsstate.spec import ResourceRef
+from awsstate.objects.calls import OBJECT_OPERATIONS, ForwardedObjectCalls, ObjectCalls, send_object_call
+from awsstate.spec import KindSpec, ResourceRef
 
 __all__ = ["Existence", "Operation", "Provider", "ProviderCall", "Receipt", "WrappingProvider"]
 
@@ -33,8 +34,10 @@ Existence = dict[str, Json]
 """What an existence read returns: ``region`` (for regional kinds and S3), computed attributes
 such as ``arn``, and the aspects the read carries. ``None`` instead means it does not exist."""
 
-Operation = Literal["read_existence", "read_aspect", "create", "write_aspect", "delete"]
-"""The five provider calls."""
+Operation = Literal["read_existence", "read_aspect", "create", "write_aspect", "delete", "list_tagged", "list_names",
+                   "read_object", "read_object_head", "read_object_tags", "list_objects",
+                   "write_object", "copy_object", "delete_object", "write_object_tags"]
+"""The five provider calls, and the S3 object calls (see :mod:`awsstate.objects.calls`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,7 @@ class Receipt:
     request_id: str | None = None
 
 
-class Provider(ABC):
+class Provider(ObjectCalls, ABC):
     """One backend (AWS, the in-memory fake, or a wrapper around another provider).
 
     Errors are raised as :class:`awsstate.errors.ProviderError` subclasses; a provider never lets
@@ -92,13 +95,34 @@ class Provider(ABC):
         """A short description for logs and reprs."""
         return type(self).__name__
 
+    def identity(self, region: str | None) -> tuple[str, str]:
+        """``(partition, account id)`` of the caller: what ARNs derived before creation are built from."""
+        from awsstate.errors import NotSupportedError
+
+        raise NotSupportedError(f"{self.describe()} cannot tell the caller's account", operation="identity")
+
+    def list_tagged(self, spec: KindSpec, region: str | None, key: str, value: str) -> list[str]:
+        """The names of the resources of ``spec`` in ``region`` tagged ``key=value`` (one listing)."""
+        from awsstate.errors import NotSupportedError
+
+        raise NotSupportedError(f"{self.describe()} cannot list resources by tag", kind=spec.kind,
+                                operation="list_tagged")
+
+    def list_names(self, spec: KindSpec, region: str | None, prefix: str | None = None) -> list[str]:
+        """The names of this account's resources of ``spec`` (in ``region`` for regional kinds),
+        those starting with ``prefix`` only when given, sorted (every page of the listing)."""
+        from awsstate.errors import NotSupportedError
+
+        raise NotSupportedError(f"{self.describe()} cannot list resources", kind=spec.kind, operation="list_names")
+
 
 @dataclass(frozen=True, slots=True)
 class ProviderCall:
     """One provider call as a record: what a :class:`WrappingProvider` hook sees.
 
     ``aspect`` is set for aspect reads and writes, ``value`` for writes, ``params`` for creates
-    and ``force`` for deletes.
+    and ``force`` for deletes. Object calls set ``key`` (the object's key) and ``request`` (see
+    :mod:`awsstate.objects.calls`); ``ref`` is then the bucket.
     """
 
     operation: Operation
@@ -107,6 +131,8 @@ class ProviderCall:
     value: Json = None
     params: Mapping[str, Json] | None = None
     force: bool = False
+    key: str | None = None
+    request: Any = None
 
     @property
     def kind(self) -> str:
@@ -126,10 +152,12 @@ class ProviderCall:
     @property
     def access(self) -> Literal["read", "write"]:
         """``read`` for existence and aspect reads, ``write`` for everything else."""
-        return "read" if self.operation.startswith("read_") else "write"
+        return "read" if self.operation.startswith(("read_", "list_")) else "write"
 
     def send(self, provider: Provider) -> Any:
         """Make this call on ``provider``."""
+        if self.operation in OBJECT_OPERATIONS:
+            return send_object_call(self, provider)
         if self.operation == "read_existence":
             return provider.read_existence(self.ref)
         if self.operation == "read_aspect":
@@ -138,14 +166,21 @@ class ProviderCall:
             return provider.create(self.ref, self.params or {})
         if self.operation == "write_aspect":
             return provider.write_aspect(self.ref, str(self.aspect), self.value)
+        if self.operation == "list_tagged":
+            params = self.params or {}
+            return provider.list_tagged(self.ref.spec, self.ref.region, str(params["key"]), str(params["value"]))
+        if self.operation == "list_names":
+            prefix = (self.params or {}).get("prefix")
+            return provider.list_names(self.ref.spec, self.ref.region, None if prefix is None else str(prefix))
         return provider.delete(self.ref, force=self.force)
 
     def __str__(self) -> str:
         aspect = f" {self.aspect}" if self.aspect else ""
-        return f"{self.operation}{aspect} {self.kind} {self.name}"
+        key = f" key {self.key!r}" if self.key is not None else ""
+        return f"{self.operation}{aspect} {self.kind} {self.name}{key}"
 
 
-class WrappingProvider(Provider):
+class WrappingProvider(ForwardedObjectCalls, Provider):
     """A provider that passes every call to ``inner`` through one hook, :meth:`intercept`.
 
     Subclasses override :meth:`intercept` only; everything else (the five calls, the default
@@ -164,6 +199,10 @@ class WrappingProvider(Provider):
 
     def _handle(self, call: ProviderCall) -> Any:
         return self.intercept(call, lambda: call.send(self.inner))
+
+    def _object_call(self, operation: str, ref: ResourceRef, key: str | None, request: Any = None,
+                     value: Any = None) -> Any:
+        return self._handle(ProviderCall(cast(Operation, operation), ref, key=key, request=request, value=value))
 
     def read_existence(self, ref: ResourceRef) -> Existence | None:
         """:meth:`Provider.read_existence`, through :meth:`intercept`."""
@@ -199,6 +238,22 @@ class WrappingProvider(Provider):
     def parallel_reads(self) -> int:
         """The wrapped provider's read parallelism."""
         return self.inner.parallel_reads
+
+    def identity(self, region: str | None) -> tuple[str, str]:
+        """The wrapped provider's caller identity (not a counted call: it is looked up once)."""
+        return self.inner.identity(region)
+
+    def list_tagged(self, spec: KindSpec, region: str | None, key: str, value: str) -> list[str]:
+        """:meth:`Provider.list_tagged`, through :meth:`intercept`."""
+        call = ProviderCall("list_tagged", ResourceRef(spec, "*", region), params={"key": key, "value": value})
+        result: list[str] = self._handle(call)
+        return result
+
+    def list_names(self, spec: KindSpec, region: str | None, prefix: str | None = None) -> list[str]:
+        """:meth:`Provider.list_names`, through :meth:`intercept`."""
+        call = ProviderCall("list_names", ResourceRef(spec, "*", region), params={"prefix": prefix})
+        result: list[str] = self._handle(call)
+        return result
 
     def describe(self) -> str:
         """``<name>(<inner>)``."""

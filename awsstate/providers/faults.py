@@ -18,6 +18,10 @@ Kinds of fault (``error=``):
 * ``"crash"``: :class:`SimulatedCrash`, an abrupt stop of the process (power cut, ``kill -9``). It
   derives from ``BaseException`` so that no ``except Exception`` on the way can swallow it: the
   apply stops exactly where it was, like a real crash;
+* ``"drop_response"``: the call is made and takes effect, its answer is lost, and it is sent again,
+  as an SDK does after a read timeout: the caller sees the answer to the second sending (``when``
+  does not apply). Nothing is raised by the injector itself: a provider whose every call is safe
+  to repeat (a create that finds what it would make, a delete that finds nothing) sees no error;
 * an exception instance, or a callable ``FaultCall -> exception`` for anything else.
 
 ``when="before"`` fails the call without making it; ``when="after"`` makes the call on the
@@ -35,11 +39,12 @@ from typing import Literal, TypeVar
 from awsstate.errors import ProviderError, ThrottledError
 from awsstate.providers.base import Provider, ProviderCall, WrappingProvider
 
-__all__ = ["FaultCall", "FaultInjectingProvider", "FaultKind", "InjectedFault", "SimulatedCrash", "When"]
+__all__ = ["FaultCall", "FaultInjectingProvider", "FaultKind", "InjectedFault", "LostResponse", "SimulatedCrash",
+           "When"]
 
 T = TypeVar("T")
 
-FaultKind = Literal["throttled", "server_error", "crash"]
+FaultKind = Literal["throttled", "server_error", "crash", "drop_response"]
 """The built-in faults: see the module docstring."""
 
 When = Literal["before", "after"]
@@ -68,15 +73,26 @@ class FaultCall:
     name: str
     region: str | None
     aspect: str | None
+    key: str | None = None
+    """The object's key, for S3 object calls."""
 
     @property
     def access(self) -> Literal["read", "write"]:
         """``read`` for existence and aspect reads, ``write`` for everything else."""
-        return "read" if self.operation.startswith("read_") else "write"
+        return "read" if self.operation.startswith(("read_", "list_")) else "write"
 
     def __str__(self) -> str:
         aspect = f" {self.aspect}" if self.aspect else ""
-        return f"{self.operation}{aspect} {self.kind} {self.name}"
+        key = f" key {self.key!r}" if self.key is not None else ""
+        return f"{self.operation}{aspect} {self.kind} {self.name}{key}"
+
+
+class LostResponse(Exception):
+    """The record of a ``drop_response`` fault: the call was sent twice (it is never raised)."""
+
+    def __init__(self, call: FaultCall) -> None:
+        self.call = call
+        super().__init__(f"the answer to call {call.number} ({call}) was lost, and the call sent again")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +114,9 @@ def _default_error(kind: FaultKind, call: FaultCall) -> BaseException:
                              aspect=call.aspect, operation=call.operation)
     if kind == "crash":
         return SimulatedCrash(call)
-    raise ValueError(f"unknown fault kind {kind!r}; use 'throttled', 'server_error' or 'crash'")
+    if kind == "drop_response":
+        return LostResponse(call)
+    raise ValueError(f"unknown fault kind {kind!r}; use 'throttled', 'server_error', 'crash' or 'drop_response'")
 
 
 class FaultInjectingProvider(WrappingProvider):
@@ -168,12 +186,15 @@ class FaultInjectingProvider(WrappingProvider):
         """Count the call; fail it if it is chosen (before it is made, or after)."""
         with self._lock:
             self.calls += 1
-            seen = FaultCall(self.calls, call.operation, call.kind, call.name, call.region, call.aspect)
+            seen = FaultCall(self.calls, call.operation, call.kind, call.name, call.region, call.aspect, call.key)
             fault = self._build(seen) if self._matches(seen) else None
             if fault is not None:
                 self.injected.append(InjectedFault(seen, fault, self.when))
         if fault is None:
             return proceed()
+        if isinstance(fault, LostResponse):
+            proceed()  # it takes effect (or fails for real); its answer is lost ...
+            return proceed()  # ... so it is sent again, and the caller sees this answer
         if self.when == "after":
             proceed()  # it happens on the backend (or fails for real, raising its own error); the answer is lost
         raise fault

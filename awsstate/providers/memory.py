@@ -18,10 +18,7 @@ Tests change the world out-of-band through :meth:`World.set_aspect` (drift), :me
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 from awsstate.canonical import Json
 from awsstate.errors import (
@@ -33,143 +30,15 @@ from awsstate.errors import (
 )
 from awsstate.providers.base import Existence, Provider, Receipt
 from awsstate.providers.consistency import ConsistencyLag, EventualConsistency
-from awsstate.spec import DesiredModel, FakeContents, KindSpec, ResourceRef
+from awsstate.providers.memory_objects import InMemoryObjects
+from awsstate.providers.throttle import ServiceThrottle
+from awsstate.providers.world import Record, World, copy_json
+from awsstate.spec import KindSpec, ResourceRef
 
 __all__ = ["InMemoryProvider", "Record", "World", "copy_json"]
 
-DEFAULT_ACCOUNT_ID = "123456789012"
-OTHER_ACCOUNT_ID = "210987654321"
 
-
-def copy_json(value: Any) -> Any:
-    """A deep copy of a JSON value (much cheaper than ``copy.deepcopy``)."""
-    if isinstance(value, dict):
-        return {key: copy_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [copy_json(item) for item in value]
-    return value
-
-
-@dataclass
-class Record:
-    """One resource in the fake world."""
-
-    spec: KindSpec = field(repr=False)
-    name: str
-    region: str | None
-    account_id: str
-    attributes: dict[str, Json]
-    aspects: dict[str, Json]
-    contents: FakeContents | None = field(default=None, repr=False)
-
-    def __post_init__(self) -> None:
-        if self.contents is None and self.spec.contents is not None and self.spec.contents.fake is not None:
-            self.contents = self.spec.contents.fake(self.aspects)
-
-    @property
-    def kind(self) -> str:
-        """The resource's kind."""
-        return self.spec.kind
-
-    @property
-    def ref(self) -> ResourceRef:
-        """A reference to this resource."""
-        return ResourceRef(self.spec, self.name, self.region)
-
-
-def _key(spec: KindSpec, name: str, region: str | None, account_id: str) -> tuple[str, ...]:
-    if spec.scope == "global":
-        return (spec.kind, name)
-    if spec.scope == "account":
-        return (spec.kind, account_id, name)
-    return (spec.kind, account_id, region or "", name)
-
-
-def _spec_of(kind: KindSpec | type[DesiredModel]) -> KindSpec:
-    return kind if isinstance(kind, KindSpec) else kind.kind_spec
-
-
-class World:
-    """A fake AWS: one account (``account_id``) plus names owned by other accounts.
-
-    Thread-safe; shared by every :class:`InMemoryProvider` built on it.
-    """
-
-    def __init__(self, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
-        self.account_id = account_id
-        self._records: dict[tuple[str, ...], Record] = {}
-        self._specs: dict[str, KindSpec] = {}
-        self.lock = threading.RLock()
-
-    def __repr__(self) -> str:
-        return f"World(account_id={self.account_id!r}, resources={len(self._records)})"
-
-    def lookup(self, spec: KindSpec, name: str, region: str | None, account_id: str | None = None) -> Record | None:
-        """The record of a resource, by its spec (what providers use)."""
-        return self._records.get(_key(spec, name, region, account_id or self.account_id))
-
-    def find(self, kind: str, name: str, region: str | None = None, account_id: str | None = None) -> Record | None:
-        """The record for a resource, or ``None``. ``region`` matters for regional scopes only."""
-        with self.lock:
-            spec = self._specs.get(kind)
-            return None if spec is None else self.lookup(spec, name, region, account_id)
-
-    def records(self, kind: str | None = None) -> list[Record]:
-        """Every resource in the world (optionally of one kind), in creation order."""
-        with self.lock:
-            return [r for r in self._records.values() if kind is None or r.kind == kind]
-
-    def require(self, kind: str, name: str, region: str | None = None) -> Record:
-        """Like :meth:`find`, but a missing resource raises ``LookupError``."""
-        record = self.find(kind, name, region)
-        if record is None:
-            raise LookupError(f"no {kind} {name!r} in the in-memory world")
-        return record
-
-    def set_aspect(self, kind: str, name: str, aspect: str, value: Json, region: str | None = None) -> None:
-        """Change an aspect out-of-band, as another tool or a person would (drift)."""
-        with self.lock:
-            record = self.require(kind, name, region)
-            record.spec.aspect(aspect)  # refuse unknown aspect names
-            record.aspects[aspect] = copy_json(value)
-
-    def contents(self, kind: str, name: str, region: str | None = None) -> Any:
-        """What the resource holds (a bucket's objects: ``put_object``, ``delete_object`` ...)."""
-        record = self.require(kind, name, region)
-        if record.contents is None:
-            raise LookupError(f"{kind} resources hold no contents in the in-memory world")
-        return record.contents
-
-    def add(self, record: Record) -> None:
-        """Insert a record (used by the provider, and by tests to pre-populate the world)."""
-        with self.lock:
-            self._specs[record.kind] = record.spec
-            self._records[_key(record.spec, record.name, record.region, record.account_id)] = record
-
-    def remove(self, record: Record) -> None:
-        """Remove a record."""
-        with self.lock:
-            self._records.pop(_key(record.spec, record.name, record.region, record.account_id), None)
-
-    def new_record(self, spec: KindSpec, name: str, region: str | None, account_id: str) -> Record:
-        """A resource as AWS creates it: derived attributes and AWS's defaults."""
-        return Record(spec=spec, name=name, region=region, account_id=account_id,
-                      attributes=spec.derive(name, region, account_id),
-                      aspects={a.name: copy_json(spec.fake.defaults.get(a.name)) for a in spec.aspects})
-
-    def claim(self, kind: KindSpec | type[DesiredModel], name: str, region: str = "us-east-1",
-              account_id: str = OTHER_ACCOUNT_ID) -> Record:
-        """Create a resource owned by another account (a taken global name, for S3 buckets).
-
-        ``kind`` is the kind's spec or its Desired model class (``world.claim(S3BucketDesired, "taken")``).
-        """
-        spec = _spec_of(kind)
-        record = self.new_record(spec, name, region if spec.regional else None, account_id)
-        self.add(record)
-        return record
-
-
-class InMemoryProvider(Provider):
+class InMemoryProvider(InMemoryObjects, Provider):
     """A provider backed by a :class:`World` in memory. Inject it in tests::
 
         provider = InMemoryProvider()
@@ -181,14 +50,17 @@ class InMemoryProvider(Provider):
         consistency: lag like AWS does (NotFound right after a create, stale reads after a write),
             counted in calls so tests are deterministic; see :class:`EventualConsistency`.
             Default: none, every read sees every write at once.
+        throttle: requests per second per service (``{"s3": 200}``) above which calls are refused
+            with ``ThrottledError``, as AWS throttles (see :mod:`awsstate.providers.throttle`).
     """
 
     def __init__(self, world: World | None = None, *, region: str = "us-east-1",
-                 consistency: EventualConsistency | None = None) -> None:
+                 consistency: EventualConsistency | None = None, throttle: Mapping[str, float] | None = None) -> None:
         self.world = world if world is not None else World()
         self.region = region
         self.consistency = consistency
         self._lag = ConsistencyLag(consistency) if consistency is not None else None
+        self.throttle = ServiceThrottle(throttle) if throttle else None
 
     def __repr__(self) -> str:
         return f"InMemoryProvider(region={self.region!r}, world={self.world!r})"
@@ -198,9 +70,39 @@ class InMemoryProvider(Provider):
         """The region used when a regional desired model names none."""
         return self.region
 
+    def identity(self, region: str | None) -> tuple[str, str]:
+        """The fake account: ``(partition of region, world.account_id)``."""
+        from awsstate.providers.aws.partitions import partition_of  # botocore's data file, not boto3
+
+        return partition_of(region or self.region).id, self.world.account_id
+
+    def list_tagged(self, spec: KindSpec, region: str | None, key: str, value: str) -> list[str]:
+        """This account's resources of ``spec`` (in ``region`` for regional kinds) tagged ``key=value``."""
+        found = []
+        for record in self.world.records(spec.kind):
+            tags = record.aspects.get("tags")
+            if record.account_id != self.world.account_id or not isinstance(tags, dict) or tags.get(key) != value:
+                continue
+            if spec.regional and region is not None and record.region != region:
+                continue
+            found.append(record.name)
+        return sorted(found)
+
+    def list_names(self, spec: KindSpec, region: str | None, prefix: str | None = None) -> list[str]:
+        """This account's resources of ``spec`` (in ``region`` for regional kinds), by name prefix."""
+        self._throttled(spec.ref("*", region), "list_names")
+        return sorted(record.name for record in self.world.records(spec.kind)
+                      if record.account_id == self.world.account_id
+                      and (not spec.regional or region is None or record.region == region)
+                      and (prefix is None or record.name.startswith(prefix)))
+
+    def _throttled(self, ref: ResourceRef, operation: str) -> None:
+        if self.throttle is not None:
+            self.throttle.check(ref, operation)
+
     def _find(self, ref: ResourceRef) -> Record | None:
         with self.world.lock:
-            own = self.world.lookup(ref.spec, ref.name, ref.region)
+            own: Record | None = self.world.lookup(ref.spec, ref.name, ref.region)
             if own is None and ref.spec.scope == "global":
                 own = next((r for r in self.world.records(ref.kind)
                             if r.name == ref.name and r.account_id != self.world.account_id), None)
@@ -234,6 +136,7 @@ class InMemoryProvider(Provider):
 
     def read_existence(self, ref: ResourceRef) -> Existence | None:
         """The resource's attributes and carried aspects, or ``None`` when it does not exist."""
+        self._throttled(ref, "read_existence")
         with self.world.lock:
             record = self._find(ref)
             if record is None:
@@ -251,6 +154,7 @@ class InMemoryProvider(Provider):
 
     def read_aspect(self, ref: ResourceRef, aspect: str) -> Json:
         """One aspect's current value."""
+        self._throttled(ref, "read_aspect")
         ref.spec.aspect(aspect)
         with self.world.lock:
             record = self._own(ref, "read_aspect", aspect)
@@ -261,6 +165,7 @@ class InMemoryProvider(Provider):
 
     def create(self, ref: ResourceRef, params: Mapping[str, Json]) -> Receipt:
         """Create a resource; new resources start with real AWS's defaults."""
+        self._throttled(ref, "create")
         spec = ref.spec
         with self.world.lock:
             existing = self._find(ref)
@@ -268,6 +173,8 @@ class InMemoryProvider(Provider):
                 if existing.account_id != self.world.account_id:
                     raise NameTakenError("the name is owned by another AWS account", kind=ref.kind,
                                          name=ref.name, operation="create", code="BucketAlreadyExists")
+                if not spec.create_mismatches(params, {**existing.attributes, **existing.aspects}):
+                    return Receipt()  # what this create makes is there: an earlier attempt whose answer was lost
                 raise AlreadyExistsError(f"already exists{self._where(existing.ref)}", kind=ref.kind,
                                          name=ref.name, operation="create", code="AlreadyOwnedByYou")
             record = self.world.new_record(spec, ref.name, ref.region if spec.regional else None,
@@ -289,6 +196,7 @@ class InMemoryProvider(Provider):
 
     def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
         """Set one aspect, refusing what real AWS refuses (the kind's ``Fake.checks``)."""
+        self._throttled(ref, "write_aspect")
         ref.spec.aspect(aspect)
         with self.world.lock:
             record = self._own(ref, "write_aspect", aspect)
@@ -306,7 +214,10 @@ class InMemoryProvider(Provider):
 
     def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
         """Delete a resource; one with contents (a non-empty bucket) needs ``force``."""
+        self._throttled(ref, "delete")
         with self.world.lock:
+            if self._find(ref) is None:
+                return Receipt()  # already gone: deleted by an earlier attempt whose answer was lost
             record = self._own(ref, "delete", lagging=False)
             summary = record.contents.summary() if record.contents is not None else None
             if summary and not force:

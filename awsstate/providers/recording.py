@@ -32,7 +32,8 @@ class Call:
     """One recorded provider call.
 
     ``operation`` is the provider method (``read_existence``, ``read_aspect``, ``create``,
-    ``write_aspect``, ``delete``); ``outcome`` is ``"ok"`` or the error's class name.
+    ``write_aspect``, ``delete``, or an S3 object call such as ``list_objects``); ``outcome`` is
+    ``"ok"`` or the error's class name; ``key`` is the object's key for object calls.
     """
 
     operation: str
@@ -43,10 +44,12 @@ class Call:
     access: Access
     outcome: str
     duration_ms: float
+    key: str | None = None
 
     def __str__(self) -> str:
         aspect = f" {self.aspect}" if self.aspect else ""
-        return f"{self.access:5} {self.operation}{aspect} {self.kind} {self.name} -> {self.outcome}"
+        key = f" key {self.key!r}" if self.key is not None else ""
+        return f"{self.access:5} {self.operation}{aspect} {self.kind} {self.name}{key} -> {self.outcome}"
 
 
 class RecordingProvider(WrappingProvider):
@@ -111,6 +114,6 @@ class RecordingProvider(WrappingProvider):
             raise
         finally:
             record = Call(call.operation, call.kind, call.name, call.region, call.aspect, call.access, outcome,
-                          round((time.perf_counter() - started) * 1000, 3))
+                          round((time.perf_counter() - started) * 1000, 3), call.key)
             with self._lock:
                 self.calls.append(record)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsstate.canonical import Json, canonical_tags, is_aws_tag, merged_tags
+from awsstate.canonical import Json, canonical_tags, is_aws_tag
+from awsstate.resources.settings import member_merge
 from awsstate.spec import MISSING, Aspect, CreateOnly, Missing
 
 __all__ = ["FIFO_BY_NAME", "FIFO_SUFFIX", "carried", "check_fifo_name", "tags_aspect", "tags_merge", "tags_normal"]
@@ -18,18 +19,19 @@ FIFO_BY_NAME = CreateOnly(field="is_fifo", attribute="fifo", export="fifo",
 (made by another tool) is always found and planned as a replace."""
 
 
-def tags_merge(wanted: Json, observed: Json, desired: Any) -> Json:
-    """The full tag set after apply.
+def _strings(value: Json) -> Json:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
-    The desired tags are the complete set of user tags (others are removed), unless the model has
-    ``purge_tags=False``, when they are only added or updated. ``aws:`` tags already there are
-    always kept: they belong to AWS, and some services (S3) refuse a write that drops them.
-    """
-    current = observed if isinstance(observed, dict) else {}
-    wanted_tags = wanted if isinstance(wanted, dict) else {}
-    purge = getattr(desired, "purge_tags", True) is not False
-    return dict(merged_tags({k: str(v) for k, v in current.items()}, {k: str(v) for k, v in wanted_tags.items()},
-                            purge=purge))
+
+tags_merge = member_merge("tags", keep=lambda key, value: is_aws_tag(key),
+                          prepare=lambda wanted, observed: _strings(wanted))
+"""The full tag set after apply.
+
+The desired tags are the complete set of user tags (others are removed), unless the model has
+``purge_tags=False``, when they are only added or updated. ``aws:`` tags already there are
+always kept: they belong to AWS, and some services (S3) refuse a write that drops them. Values
+are strings, as AWS stores them.
+"""
 
 
 def tags_normal(value: Json) -> object:

@@ -6,14 +6,17 @@ so bad input fails before any call, with pydantic's ``ValidationError`` naming t
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, JsonValue
 
+from awsstate.arn import parse_arn
 from awsstate.canonical import Json
 from awsstate.policies import canonical_policy, validate_policy
+from awsstate.refs import allow_ref
 
 __all__ = [
     "IamPath",
@@ -83,7 +86,7 @@ def validate_iam_path(value: str) -> str:
 
 def validate_policy_arn(value: str) -> str:
     """Return ``value`` if it is shaped like a managed policy ARN (customer or AWS managed)."""
-    if len(value) > MAX_ARN or not _POLICY_ARN.match(value):
+    if len(value) > MAX_ARN or not _POLICY_ARN.match(value) or parse_arn(value) is None:
         raise ValueError(
             f"{value!r} is not a managed policy ARN (expected arn:aws:iam::<account id>:policy/<path/>name, "
             "or arn:aws:iam::aws:policy/<name> for AWS managed policies)"
@@ -109,17 +112,30 @@ def _policy_description(value: str) -> str:
     return value
 
 
+# IAM's PolicyDocument pattern: tab, line feed, carriage return, and U+0020 to U+00FF.
+_IAM_DOCUMENT_CHARS = re.compile(r"^[\t\n\r\x20-\xff]*\Z")
+
+
+def _iam_characters(document: dict[str, Json]) -> dict[str, Json]:
+    text = json.dumps(document, ensure_ascii=False)
+    if not _IAM_DOCUMENT_CHARS.match(text):
+        bad = next(ch for ch in text if not _IAM_DOCUMENT_CHARS.match(ch))
+        raise ValueError(f"the document contains {bad!r} (U+{ord(bad):04X}); IAM accepts only tab, newlines and "
+                         "characters U+0020 to U+00FF in policy documents")
+    return document
+
+
 def _identity_document(value: Any) -> dict[str, Json]:
     # Identity policies (managed and inline) must not name a Principal.
     if not isinstance(value, str | Mapping):
         raise ValueError(f"a policy document must be JSON text or a mapping, not {type(value).__name__}")
-    return validate_policy(value, require_principal=False, max_size=MANAGED_POLICY_MAX_SIZE)
+    return _iam_characters(validate_policy(value, require_principal=False, max_size=MANAGED_POLICY_MAX_SIZE))
 
 
 def _trust_document(value: Any) -> dict[str, Json]:
     if not isinstance(value, str | Mapping):
         raise ValueError(f"a trust policy must be JSON text or a mapping, not {type(value).__name__}")
-    return validate_policy(value, require_principal=True, max_size=TRUST_POLICY_MAX_SIZE)
+    return _iam_characters(validate_policy(value, require_principal=True, max_size=TRUST_POLICY_MAX_SIZE))
 
 
 def policy_normal(value: Json) -> object:
@@ -153,7 +169,7 @@ PolicyName = Annotated[str, AfterValidator(_policy_name)]
 IamPath = Annotated[str, AfterValidator(validate_iam_path)]
 """An IAM path: ``/`` or ``/division/team/`` (at most 512 characters)."""
 
-PolicyArn = Annotated[str, AfterValidator(validate_policy_arn)]
+PolicyArn = Annotated[str, AfterValidator(allow_ref(validate_policy_arn, kinds=("iam_policy",)))]
 """A managed policy ARN."""
 
 RoleDescription = Annotated[str, AfterValidator(validate_role_description)]

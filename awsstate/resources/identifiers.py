@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 
 from awsstate.arn import parse_arn
+from awsstate.refs import allow_ref
 from awsstate.resources.common import FIFO_SUFFIX
 
-__all__ = ["MAX_KMS_KEY_ID", "arn_partition", "validate_kms_key_id", "validate_named"]
+__all__ = ["KMS_KEY_REFS", "MAX_KMS_KEY_ID", "arn_partition", "validate_kms_key_id", "validate_kms_key_or_ref",
+           "validate_named"]
 
 _BASE_NAME = re.compile(r"^[A-Za-z0-9_-]+\Z")
 _KEY_ID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})\Z")
@@ -52,3 +54,12 @@ def validate_kms_key_id(value: str) -> str:
     raise ValueError(
         f"{value!r} is not a KMS key id: expected a key id (UUID or mrk-...), 'alias/<name>', or a key or alias ARN"
     )
+
+
+KMS_KEY_REFS = ("arn", "key_id", "alias_arn")
+"""The attributes of a ``kms_key`` that a field naming a KMS key may refer to in a stack."""
+
+
+def validate_kms_key_or_ref(value: str) -> str:
+    """:func:`validate_kms_key_id`, or a stack reference to a ``kms_key``'s ARN, id or alias ARN."""
+    return allow_ref(validate_kms_key_id, kinds=("kms_key",), attributes=KMS_KEY_REFS)(value)

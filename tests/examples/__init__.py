@@ -57,15 +57,25 @@ class KindExamples:
 
 
 def _table() -> dict[str, KindExamples]:
+    from tests.examples.dynamodb_table import DYNAMODB_TABLE_EXAMPLES
+    from tests.examples.ecr_repository import ECR_REPOSITORY_EXAMPLES
     from tests.examples.iam_policy import IAM_POLICY_EXAMPLES
     from tests.examples.iam_role import IAM_ROLE_EXAMPLES
+    from tests.examples.kms_key import KMS_KEY_EXAMPLES
     from tests.examples.logs_log_group import LOGS_LOG_GROUP_EXAMPLES
     from tests.examples.s3_bucket import S3_BUCKET_EXAMPLES
+    from tests.examples.secretsmanager_secret import SECRETSMANAGER_SECRET_EXAMPLES
     from tests.examples.sns_topic import SNS_TOPIC_EXAMPLES
     from tests.examples.sqs_queue import SQS_QUEUE_EXAMPLES
+    from tests.examples.ssm_parameter import SSM_PARAMETER_EXAMPLES
 
     entries = [S3_BUCKET_EXAMPLES, IAM_POLICY_EXAMPLES, IAM_ROLE_EXAMPLES, SQS_QUEUE_EXAMPLES, SNS_TOPIC_EXAMPLES,
                LOGS_LOG_GROUP_EXAMPLES]
+    entries.append(SSM_PARAMETER_EXAMPLES)
+    entries.append(SECRETSMANAGER_SECRET_EXAMPLES)
+    entries.append(KMS_KEY_EXAMPLES)
+    entries.append(ECR_REPOSITORY_EXAMPLES)
+    entries.append(DYNAMODB_TABLE_EXAMPLES)
     return {e.kind: e for e in entries}
 
 

@@ -1,5 +1,6 @@
 """Shared examples for iam_role (IAM ignores the region). Self-contained: inline policies only,
-and ``managed_policy_arns=[]`` / ``permissions_boundary=""`` ("none"), so no other resource is needed."""
+``managed_policy_arns=[]`` / ``permissions_boundary=""`` / ``instance_profiles=[]`` ("none") and the role's
+own instance profile, so no other resource is needed."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ def _full(name: str, region: str) -> IamRoleDesired:
         permissions_boundary="",
         inline_policies={"read-logs": READ_LOGS},
         managed_policy_arns=[],
+        instance_profile=True,
+        instance_profiles=[],
         tags={"awsstate:test": "full", "env": "dev"},
     )
 

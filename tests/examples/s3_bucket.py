@@ -22,6 +22,7 @@ from awsstate.resources.s3_bucket import (
     BucketNotifications,
     BucketWebsite,
     CorsRule,
+    InventoryConfiguration,
     LifecycleRule,
     NotificationTarget,
     ObjectLock,
@@ -95,10 +96,16 @@ def _full(name: str, region: str) -> S3BucketDesired:
     )
 
 
+INVENTORY = [InventoryConfiguration(id="weekly", destination_bucket="awsstate-test-reports", destination_prefix="inv",
+                                    format="Parquet", optional_fields=["Size", "ETag"], schedule="Weekly",
+                                    prefix="data/")]
+
+
 def everything(name: str, region: str) -> S3BucketDesired:
-    """``full`` plus the aspects moto cannot show (requester pays) or that need other resources."""
+    """``full`` plus the aspects moto cannot show (requester pays, inventory) or that need other resources."""
     return _full(name, region).model_copy(update={
         "requester_pays": True,
+        "inventory_configurations": INVENTORY,
         "notifications": BucketNotifications(
             targets=[NotificationTarget(arn=f"arn:aws:sqs:{region}:123456789012:events",
                                         events=["s3:ObjectCreated:*"], prefix="uploads/")],
@@ -155,5 +162,9 @@ S3_BUCKET_EXAMPLES = KindExamples(
                           "to ListObjects, so it cannot round-trip there (see everything())",
         "notifications": "needs an SQS queue / SNS topic / Lambda function that exists; the examples have no "
                          "setup hook to create one (see everything())",
+        "inventory_configurations": "moto 5.2.5 keeps IncludedObjectVersions 'All' whatever was put, its "
+                                    "ListBucketInventoryConfigurations reports OptionalFields ['Field'], and it routes "
+                                    "DeleteBucketInventoryConfiguration to DeleteBucket (see everything() and "
+                                    "tests/integration/s3/test_s3_bucket_aws_inventory.py)",
     },
 )

@@ -98,4 +98,9 @@ SNS_TOPIC_EXAMPLES = KindExamples(
         "subscriptions": [],  # every subscription removed out-of-band
     },
     drift_boto3=_drift_boto3,
+    full_excludes={
+        "content_based_deduplication": "FIFO topics only, and full is a standard topic so that it can subscribe a "
+                                       "Lambda function (FIFO topics deliver only to SQS); see "
+                                       "tests/unit/test_merge_modes.py and tests/integration/test_sns_topic_aws.py",
+    },
 )

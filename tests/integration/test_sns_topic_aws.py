@@ -98,7 +98,7 @@ def test_filter_policy_is_removed_with_an_empty_object(aws: AwsProvider) -> None
     manager.apply(SnsTopicDesired(name="unfiltered", region=REGION, subscriptions=[
         Subscription(protocol="sqs", endpoint=QUEUE, filter_policy={"event": ["created"]})]))
     desired = SnsTopicDesired(name="unfiltered", region=REGION,
-                              subscriptions=[Subscription(protocol="sqs", endpoint=QUEUE)])
+                              subscriptions=[Subscription(protocol="sqs", endpoint=QUEUE, filter_policy={})])
     assert manager.plan(desired).aspects == ("subscriptions",)
     manager.apply(desired)
     assert not manager.plan(desired).changed

@@ -1171,13 +1171,17 @@ def test_public_api_is_exported() -> None:
     assert sorted(canonical.__all__) == sorted(
         [
             "Json",
+            "MAX_JSON_DEPTH",
             "PolicyDocumentError",
+            "canonical_document",
             "canonical_json",
             "canonical_policy",
             "canonical_set",
             "canonical_tags",
+            "check_json",
             "is_aws_tag",
             "json_list",
+            "load_json",
             "merged_tags",
             "parse_policy",
             "policies_equal",

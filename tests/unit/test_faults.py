@@ -6,6 +6,8 @@ number ``N`` of a clean run of that scenario and every fault (throttling before 
 500 whose call took effect, a crash before the call, a crash after it took effect):
 
 * the faulty apply raises a clear awsstate error (or, for a crash, stops with ``SimulatedCrash``);
+  a lost answer whose call is sent again (``drop_response``) must not even fail it: every call is
+  safe to repeat (a create that finds what it makes, a write of what is there, a delete of nothing);
 * one more apply, with no faults, converges, and a plan after it is empty;
 * the end state is exactly the state of a clean run (every aspect and attribute);
 * the resource was created exactly once, nothing was deleted, and a bystander resource of the
@@ -115,6 +117,16 @@ def test_a_custom_error_factory_gets_the_call() -> None:
     assert str(seen[0]) == "read_aspect tags s3_bucket b" and seen[0].access == "read"
 
 
+def test_a_dropped_response_makes_the_call_twice_and_answers_with_the_second(memory: InMemoryProvider) -> None:
+    recorder = RecordingProvider(memory)
+    faulty = FaultInjectingProvider(recorder, fail_on=lambda c: c.operation == "create", error="drop_response")
+    manager, desired = _bucket(faulty)
+    assert manager.apply(desired).changed, "a create found already made by its first sending is a success"
+    assert [c.operation for c in recorder.calls].count("create") == 2
+    assert len(faulty.injected) == 1 and "sent again" in str(faulty.injected[0].error)
+    assert not manager.plan(desired).changed
+
+
 def test_unknown_fault_kinds_and_moments_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown fault kind"):
         FaultInjectingProvider(InMemoryProvider(), fail_on=1, error="flaky")
@@ -144,6 +156,8 @@ def test_retry(awsstate_faults, awsstate_provider):
 # -- the sweep -----------------------------------------------------------------------------------
 
 MODES = [("throttled", "before"), ("server_error", "after"), ("crash", "before"), ("crash", "after")]
+LOST = ("drop_response", "after")
+"""The answer to a call that took effect is lost and the call sent again: apply must not even fail."""
 
 
 @dataclass(frozen=True)
@@ -209,7 +223,7 @@ CASES = [
     pytest.param(kind, label, error, when, n, id=f"{kind}-{label}-{error}-{when}-call{n:02d}")
     for (kind, label), (calls, _) in REFERENCE.items()
     for n in range(1, calls + 1)
-    for error, when in MODES
+    for error, when in [*MODES, LOST]
 ]
 
 
@@ -230,10 +244,10 @@ def test_after_a_fault_at_any_call_one_more_apply_converges_to_the_clean_state(
     except SimulatedCrash:
         assert error == "crash"
     except AwsStateError as failure:
-        assert error != "crash", f"a crash surfaced as {failure!r}"
+        assert error not in ("crash", "drop_response"), f"a {error} surfaced as {failure!r}"
         assert kind in str(failure) and setup.name in str(failure), f"unclear error: {failure}"
     else:
-        pytest.fail(f"the fault at call {n} ({faulty.injected}) did not stop the apply")
+        assert error == "drop_response", f"the fault at call {n} ({faulty.injected}) did not stop the apply"
     assert len(faulty.injected) == 1
     STATS.add("faults injected", kind)
 
@@ -241,8 +255,9 @@ def test_after_a_fault_at_any_call_one_more_apply_converges_to_the_clean_state(
     rerun.apply(desired)
     after = rerun.plan(desired)
     assert not after.changed, f"not converged after one more apply:\n{after}"
+    resent = 1 if error == "drop_response" and faulty.injected[0].call.operation == "create" else 0
     creates = [c for c in recorder.calls if c.operation == "create"]
-    assert len(creates) == (0 if (kind, setup.name) in before else 1), f"created more than once: {creates}"
+    assert len(creates) == (0 if (kind, setup.name) in before else 1 + resent), f"created more than once: {creates}"
     assert [c for c in recorder.calls if c.operation == "delete"] == []
     recorder.clear()
     assert not rerun.apply(desired).changed and recorder.writes == []

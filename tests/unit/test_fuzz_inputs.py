@@ -3,9 +3,14 @@
 Property-based (hypothesis), over every kind in the shared examples, starting from the kind's
 ``full`` example and breaking one thing at a time:
 
-* invalid names, invalid tags, out-of-range sizes (top-level and nested), values of the wrong type,
-  invalid ``state`` and unknown fields each raise pydantic's ``ValidationError`` naming the field;
-  a manager on a recording provider sees zero calls;
+* invalid names, invalid tags, out-of-range sizes (top-level and nested, negative or beyond the
+  API's int32/int64), values of the wrong type, invalid ``state`` and unknown fields each raise
+  pydantic's ``ValidationError`` naming the field; a manager on a recording provider sees zero calls;
+* so do hostile documents and references: NaN/Infinity or nesting thousands deep anywhere in a JSON
+  document (as a mapping or as text), an ARN with a trailing newline or of an unknown partition
+  (in a field or as a document's resource or principal), control characters in an action,
+  principals that are not principals, IAM documents with characters IAM refuses, SQS policies over
+  20 statements or 8,192 bytes, and S3 notification targets in another region;
 * random *valid* desired states (each field unset or one of the examples' values, random sizes in
   range, random tags and names) never crash ``plan``, whatever the resource's current state; apply
   either converges (the next plan is empty) or raises an awsstate error.
@@ -16,6 +21,7 @@ has examples. The number of inputs fuzzed is printed at the end of the run.
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -30,12 +36,24 @@ from awsstate.spec import DesiredModel
 from awsstate.testing import FakeClock
 from tests.examples import EXAMPLES, KindExamples
 from tests.harness_stats import STATS
-from tests.strategies import TAG_TEXT, bounds, valid_desired
+from tests.strategies import (
+    CONTROL_CHARACTERS,
+    NOT_JSON_NUMBERS,
+    TAG_TEXT,
+    arn_leaves,
+    bounds,
+    deep_documents,
+    document_leaves,
+    replace,
+    valid_desired,
+)
 
 REGION = "eu-west-1"
 KINDS = sorted(EXAMPLES)
 FUZZ = settings(max_examples=100, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+HOSTILE = settings(FUZZ, max_examples=30)
+"""Fewer examples for the hostile-document tests: each input is refused before any call, cheaply."""
 
 # Characters no AWS resource name accepts (S3, SQS, SNS, IAM names alike).
 BAD_NAME_CHARS = " #%!*?\"'<>\\^`{}|~$&()[];/\n\t"
@@ -173,8 +191,9 @@ def test_sizes_out_of_range_are_refused_naming_the_field_before_any_call(kind: s
         if high < math.inf:
             candidates.append(st.integers(min_value=int(high) + 1, max_value=int(high) + 1000))
         bad = data.draw(st.one_of(candidates), label="value")
-    else:  # nested sizes (days, counts, seconds): never negative on AWS
-        bad = data.draw(st.integers(max_value=-1), label="value")
+    else:  # nested sizes (days, counts, seconds): never negative, and within the API's int32/int64
+        bad = data.draw(st.one_of(st.integers(max_value=-1), st.integers(min_value=2**63, max_value=2**70),
+                                  st.sampled_from([2**31, 2**63])), label="value")
     _refused(example, _replace(full, path, bad), path[0], nested=path[-1] if len(path) > 1 else None)
 
 
@@ -208,6 +227,155 @@ def test_unknown_fields_are_refused_naming_them(kind: str, key: str) -> None:
     if key in _model(example).model_fields:
         return
     _refused(example, {**_full_data(example), key: "x"}, key)
+
+
+# -- hostile documents, ARNs and principals -----------------------------------------------------------
+
+def _fullest(example: KindExamples) -> DesiredModel:
+    """The kind module's ``everything`` (every aspect, for the in-memory provider) if it has one, else ``full``."""
+    module = importlib.import_module(f"tests.examples.{example.kind}")
+    build = getattr(module, "everything", example.full)
+    desired: DesiredModel = build(example.name("fuzz"), REGION)
+    return desired
+
+
+DOCUMENTED = [kind for kind in KINDS if document_leaves(_fullest(EXAMPLES[kind]))]
+ARNED = [kind for kind in KINDS if arn_leaves(_fullest(EXAMPLES[kind]))]
+
+
+@pytest.mark.parametrize("kind", DOCUMENTED)
+@HOSTILE
+@given(data=st.data())
+def test_nan_infinity_and_deep_nesting_in_any_document_are_refused_naming_the_field(
+    kind: str, data: st.DataObject
+) -> None:
+    # Both were sent to AWS as invalid JSON or crashed with a RecursionError before.
+    example = EXAMPLES[kind]
+    fullest = _fullest(example)
+    path = data.draw(st.sampled_from(document_leaves(fullest)), label="path")
+    bad = data.draw(st.one_of(NOT_JSON_NUMBERS, deep_documents()), label="value")
+    _refused(example, replace(fullest.model_dump(mode="json"), path, bad), path[0])
+
+
+@pytest.mark.parametrize("kind", DOCUMENTED)
+@HOSTILE
+@given(data=st.data())
+def test_a_document_given_as_text_nested_thousands_deep_is_refused_naming_the_field(
+    kind: str, data: st.DataObject
+) -> None:
+    example = EXAMPLES[kind]
+    fullest = _fullest(example)
+    roots = sorted({path[0] for path in document_leaves(fullest)
+                    if isinstance(_fullest(example).model_dump(mode="json").get(path[0]), dict)
+                    and path[0] != "inline_policies"})
+    if not roots:
+        return
+    field = data.draw(st.sampled_from(roots), label="field")
+    depth = data.draw(st.integers(min_value=65, max_value=20000), label="depth")
+    _refused(example, {**fullest.model_dump(mode="json"), field: "[" * depth + "]" * depth}, field)
+
+
+@pytest.mark.parametrize("kind", ARNED)
+@HOSTILE
+@given(data=st.data())
+def test_an_arn_with_a_trailing_newline_or_of_an_unknown_partition_is_refused_naming_the_field(
+    kind: str, data: st.DataObject
+) -> None:
+    # `$` matches before a final newline; partitions are botocore's, not any "aws-..." string.
+    example = EXAMPLES[kind]
+    fullest = _fullest(example)
+    dumped = fullest.model_dump(mode="json")
+    path = data.draw(st.sampled_from(arn_leaves(fullest)), label="path")
+    arn = dumped
+    for key in path:
+        arn = arn[key]
+    partition = data.draw(st.from_regex(r"aws-[a-z]{3,8}", fullmatch=True).filter(
+        lambda p: p not in ("aws-cn", "aws-iso", "aws-us-gov")), label="partition")
+    bad = data.draw(st.sampled_from([f"{arn}\n", f"{arn}\r", arn.replace("arn:aws:", f"arn:{partition}:", 1)]),
+                    label="arn")
+    _refused(example, replace(dumped, path, bad), path[0])
+
+
+def _statement_paths(desired: DesiredModel, key: str) -> list[tuple[Any, ...]]:
+    return sorted({path[:path.index(key) + 1] for path in document_leaves(desired) if key in path})
+
+
+@pytest.mark.parametrize("kind", DOCUMENTED)
+@HOSTILE
+@given(data=st.data())
+def test_control_characters_in_an_action_are_refused_naming_the_field(kind: str, data: st.DataObject) -> None:
+    example = EXAMPLES[kind]
+    fullest = _fullest(example)
+    paths = _statement_paths(fullest, "Action")
+    if not paths:
+        return
+    path = data.draw(st.sampled_from(paths), label="path")
+    action = data.draw(st.builds(lambda a, c, b: f"{a}{c}{b}", st.sampled_from(["s3:Get", "sqs:", "iam:Pass"]),
+                                 CONTROL_CHARACTERS, st.sampled_from(["Object", "SendMessage", "*"])), label="action")
+    _refused(example, replace(fullest.model_dump(mode="json"), path, action), path[0])
+
+
+NOT_PRINCIPALS = st.one_of(
+    st.fixed_dictionaries({"AWS": st.text(alphabet="abcdefghijklmnop -", min_size=1, max_size=20)}),
+    st.fixed_dictionaries({"Service": st.from_regex(r"[a-z]{2,10}", fullmatch=True)}),
+    st.fixed_dictionaries({"Federated": st.just("not a provider")}),
+    st.fixed_dictionaries({"Robot": st.just("*")}),
+    st.fixed_dictionaries({"AWS": st.just("arn:aws-moon:iam::123456789012:root")}),
+    st.fixed_dictionaries({"CanonicalUser": st.text(alphabet="0123456789abcdef", max_size=63)}),
+)
+
+
+@pytest.mark.parametrize("kind", [k for k in DOCUMENTED if _statement_paths(_fullest(EXAMPLES[k]), "Principal")])
+@HOSTILE
+@given(data=st.data())
+def test_principals_that_are_not_principals_are_refused_naming_the_field(kind: str, data: st.DataObject) -> None:
+    example = EXAMPLES[kind]
+    fullest = _fullest(example)
+    path = data.draw(st.sampled_from(_statement_paths(fullest, "Principal")), label="path")
+    _refused(example, replace(fullest.model_dump(mode="json"), path, data.draw(NOT_PRINCIPALS, label="principal")),
+             path[0])
+
+
+IAM_KINDS = [kind for kind in ("iam_policy", "iam_role") if kind in EXAMPLES]
+
+
+@pytest.mark.parametrize("kind", IAM_KINDS)
+@HOSTILE
+@given(data=st.data(), char=st.characters(min_codepoint=0x100, max_codepoint=0x10FFFF,
+                                          blacklist_categories=("Cs",)))
+def test_iam_documents_with_characters_iam_does_not_accept_are_refused(kind: str, data: st.DataObject,
+                                                                       char: str) -> None:
+    example = EXAMPLES[kind]
+    fullest = _fullest(example)
+    paths = [p for p in document_leaves(fullest) if p[-1] in ("Sid", "Resource") or p[-2:-1] == ("Resource",)]
+    path = data.draw(st.sampled_from(paths or document_leaves(fullest)), label="path")
+    value: Any = fullest.model_dump(mode="json")
+    for key in path:
+        value = value[key]
+    _refused(example, replace(fullest.model_dump(mode="json"), path, f"{value}{char}"), path[0])
+
+
+@HOSTILE
+@given(statements=st.integers(min_value=21, max_value=60), padding=st.integers(min_value=0, max_value=9000))
+def test_sqs_policies_over_twenty_statements_or_8192_bytes_are_refused(statements: int, padding: int) -> None:
+    example = EXAMPLES["sqs_queue"]
+    statement = {"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sqs:SendMessage",
+                 "Resource": "*"}
+    many = {"Version": "2012-10-17", "Statement": [{**statement, "Sid": f"S{i}"} for i in range(statements)]}
+    big = {"Version": "2012-10-17", "Statement": [{**statement, "Sid": "x" * (8192 + padding)}]}
+    for policy in (many, big):
+        _refused(example, {**_full_data(example), "policy": policy}, "policy")
+
+
+@HOSTILE
+@given(region=st.sampled_from(["us-east-1", "ap-south-1", "cn-north-1"]))
+def test_s3_notification_targets_in_another_region_are_refused(region: str) -> None:
+    example = EXAMPLES["s3_bucket"]
+    data = _fullest(example).model_dump(mode="json")
+    target = dict(data["notifications"]["targets"][0])
+    partition = "aws-cn" if region.startswith("cn-") else "aws"
+    target["arn"] = f"arn:{partition}:sqs:{region}:123456789012:elsewhere"
+    _refused(example, {**data, "notifications": {**data["notifications"], "targets": [target]}}, "notifications")
 
 
 # -- valid random input --------------------------------------------------------------------------

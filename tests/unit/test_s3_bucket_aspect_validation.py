@@ -87,7 +87,7 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("object-lock-mode-without-period", {"object_lock": {"mode": "COMPLIANCE"}}, "exactly one"),
     ("object-lock-bad-mode", {"object_lock": {"mode": "STRICT", "days": 1}}, "object_lock.mode"),
     ("object-lock-zero-days", {"object_lock": {"mode": "GOVERNANCE", "days": 0}}, "object_lock.days"),
-    ("object-lock-without-versioning", {"object_lock": True, "versioning": False}, "needs versioning"),
+    ("object-lock-without-versioning", {"object_lock": True, "versioning": False}, "suspend versioning"),
     # ownership and ACL
     ("acl-unknown", {"acl": "bucket-owner-full-control"}, "acl"),
     ("acl-with-enforced-ownership", {"acl": "public-read", "object_ownership": "BucketOwnerEnforced"},

@@ -17,6 +17,7 @@ from awsstate.resources.s3_bucket import (
     CorsRule,
     LifecycleRule,
     NotificationTarget,
+    ObjectLock,
 )
 from awsstate.resources.s3_bucket.lifecycle import lifecycle_after, lifecycle_value
 from tests.examples.s3_bucket import everything
@@ -24,7 +25,8 @@ from tests.examples.s3_bucket import everything
 NAME = "config-table-bucket"
 ARN = f"arn:aws:s3:::{NAME}"
 POLICY = {"Version": "2012-10-17", "Statement": [
-    {"Sid": "A", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["s3:GetObject"], "Resource": [f"{ARN}/*"]},
+    {"Sid": "A", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["s3:GetObject"], "Resource": [f"{ARN}/*"],
+     "Condition": {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}},
     {"Sid": "B", "Effect": "Deny", "Principal": "*", "Action": ["s3:DeleteBucket", "s3:PutBucketPolicy"],
      "Resource": ARN},
 ]}
@@ -32,7 +34,8 @@ POLICY = {"Version": "2012-10-17", "Statement": [
 POLICY_REWRITTEN = {"Version": "2012-10-17", "Statement": [
     {"Sid": "B", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": ["s3:PutBucketPolicy", "s3:DeleteBucket"],
      "Resource": [ARN]},
-    {"Sid": "A", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"{ARN}/*"},
+    {"Sid": "A", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"{ARN}/*",
+     "Condition": {"StringEquals": {"aws:PrincipalAccount": ["123456789012"]}}},
 ]}
 QUEUE = "arn:aws:sqs:eu-west-1:123456789012:events"
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:alerts"
@@ -203,6 +206,7 @@ DRIFT: dict[str, Json] = {
     "transfer_acceleration": False,
     "requester_pays": False,
     "notifications": {"eventbridge": False, "targets": []},
+    "inventory_configurations": [],
 }
 
 
@@ -210,7 +214,8 @@ def test_every_aspect_drifted_is_converged_with_one_write_each(memory: InMemoryP
     assert set(DRIFT) == {a.name for a in S3BucketManager.spec.aspects}
     recorder = RecordingProvider(memory)
     manager = S3BucketManager(provider=recorder)
-    desired = everything(NAME, "eu-west-1")
+    # The retention is given, so that it is managed (ObjectLock() would leave it as the bucket has it).
+    desired = everything(NAME, "eu-west-1").model_copy(update={"object_lock": ObjectLock(mode="GOVERNANCE", days=1)})
     manager.apply(desired)
     for aspect, value in DRIFT.items():
         memory.world.set_aspect("s3_bucket", NAME, aspect, value)

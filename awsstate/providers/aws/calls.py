@@ -9,6 +9,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from awsstate.errors import ProviderError
 from awsstate.log import get_logger
 from awsstate.providers.aws.errors import error_code, translate
 from awsstate.spec import ResourceRef
@@ -42,6 +43,30 @@ def _logged(fields: Mapping[str, Any], response: Any, started: float) -> None:
         log.info("aws.retried", **fields, retries=retries, request_id=meta.get("RequestId"))
 
 
+_REQUEST_ID_HEADERS = ("x-amz-request-id", "x-amzn-requestid", "x-amz-id-2", "x-amzn-request-id")
+
+
+def _from_aws(error: ClientError) -> bool:
+    """Whether an error answer comes from something speaking AWS's API: an AWS error document (a code
+    that is not just the HTTP status) or an AWS request id header (HEAD answers have no body)."""
+    meta = error.response.get("ResponseMetadata", {})
+    if error_code(error) != str(meta.get("HTTPStatusCode", "")):
+        return True
+    headers = {str(k).lower() for k in meta.get("HTTPHeaders", {})}
+    return any(name in headers for name in _REQUEST_ID_HEADERS)
+
+
+def _not_aws(client: Any, ref: ResourceRef, service: str, operation: str, aspect: str | None,
+             error: ClientError) -> ProviderError:
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    endpoint = getattr(client.meta, "endpoint_url", "the endpoint")
+    return ProviderError(
+        f"{endpoint} answered HTTP {status} without an AWS error document or request id: it does not look like "
+        f"{service.upper()} (nothing was read as absent)", kind=ref.kind, name=ref.name, aspect=aspect,
+        operation=operation, code=str(status),
+        hint="Check endpoint_url / AWS_ENDPOINT_URL: it must point at AWS or an emulator of it (moto, LocalStack).")
+
+
 def perform_call(
     client: Any, ref: ResourceRef, service: str, method: str, *, aspect: str | None, region: str | None,
     absent: Collection[str], params: Mapping[str, Any],
@@ -60,6 +85,8 @@ def perform_call(
                   duration_ms=round((time.perf_counter() - started) * 1000, 3))
         if retries:  # retried, then answered with an error (often "not configured"): the retries still count
             log.info("aws.retried", **fields, retries=retries, request_id=failed.get("RequestId"))
+        if not _from_aws(error):
+            raise _not_aws(client, ref, service, operation, aspect, error) from error
         if code in absent:
             return ABSENT
         raise translate(error, ref, service=service, operation=operation, aspect=aspect) from error

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from awsstate.canonical import Json
-from awsstate.errors import NotFoundError
+from awsstate.errors import AlreadyExistsError, NotFoundError, NotSupportedError
 from awsstate.providers.base import Existence, Receipt
 from awsstate.spec import ResourceRef
 
@@ -105,6 +105,24 @@ class AwsHandler(ABC):
         """Every item under ``key`` across the pages of a list request."""
         return [item for page in self.pages(ref, method, **params) for item in page.get(key, [])]
 
+    TAGGED_TYPE: ClassVar[str] = ""
+    """The Resource Groups Tagging API resource type of this kind (``sqs``, ``logs:log-group`` ...)."""
+
+    def name_of(self, arn: str) -> str:
+        """The resource name in one of this kind's ARNs (the part after the last ``:``)."""
+        return arn.rsplit(":", 1)[-1]
+
+    def list_tagged(self, ref: ResourceRef, key: str, value: str) -> list[str]:
+        """Names of this kind's resources in ``ref.region`` tagged ``key=value``: one paginated
+        Resource Groups Tagging API listing (kinds outside that API override this)."""
+        if not self.TAGGED_TYPE:
+            raise NotSupportedError("cannot list this kind by tag", kind=ref.kind, operation="list_tagged")
+        pages = self.clients.pages(ref, "resourcegroupstaggingapi", "get_resources", region=self.region_for(ref),
+                                   TagFilters=[{"Key": key, "Values": [value]}],
+                                   ResourceTypeFilters=[self.TAGGED_TYPE])
+        return sorted(self.name_of(item["ResourceARN"])
+                      for page in pages for item in page.get("ResourceTagMappingList", []))
+
     @abstractmethod
     def read_existence(self, ref: ResourceRef) -> Existence | None:
         """See :meth:`awsstate.providers.base.Provider.read_existence`."""
@@ -116,6 +134,24 @@ class AwsHandler(ABC):
     @abstractmethod
     def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
         """See :meth:`awsstate.providers.base.Provider.delete`."""
+
+    def adopt(self, ref: ResourceRef, params: Mapping[str, Json], error: AlreadyExistsError) -> Receipt:
+        """After a create answered "already exists": reuse the resource if it holds every create
+        parameter (an earlier attempt took effect and its answer was lost, then botocore re-sent it),
+        else raise ``error``. Aspects the existence read does not carry are read, one call each."""
+        existence = self.read_existence(ref)
+        if existence is None:
+            raise error
+        found = dict(existence)
+        for key in params:
+            if key in ref.spec.aspect_names and key not in found:
+                found[key] = self.read_aspect(ref, key)
+        differ = ref.spec.create_mismatches(params, found)
+        if differ:
+            error.hint = (f"It exists already, with other {', '.join(differ)} than this create sets: plan again "
+                          "to update it.")
+            raise error
+        return Receipt(request_id=error.request_id)
 
     def _io(self, aspect: str) -> AspectIO[Any]:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from awsstate.errors import InvalidRequestError, NotFoundError
 from awsstate.providers.aws.handler import AwsHandler
 from awsstate.spec import ResourceRef
@@ -16,10 +18,24 @@ class IamHandler(AwsHandler):
     """Base of the IAM kinds' handlers: every request goes to IAM's global endpoint."""
 
     service = "iam"
+    LISTING: ClassVar[tuple[str, str, str, str, dict[str, Any]]] = ("", "", "", "", {})
+    """How to find this kind by tag (IAM is outside the Tagging API): the list call, its item key,
+    the item's name key, the tag-list call and its parameter naming the item (from the item)."""
 
     def region_for(self, ref: ResourceRef) -> str | None:
         """IAM is global; the default region only picks the partition's endpoint."""
         return self.clients.default_region or "us-east-1"
+
+    def list_tagged(self, ref: ResourceRef, key: str, value: str) -> list[str]:
+        """IAM's own listing, then each item's tags: IAM is not in the Resource Groups Tagging API."""
+        method, items_key, name_key, tags_method, extra = self.LISTING
+        found = []
+        for item in self.items(ref, method, items_key, **extra):
+            target = {"RoleName": item["RoleName"]} if "RoleName" in item else {"PolicyArn": item["Arn"]}
+            tags = {t["Key"]: t["Value"] for t in self.items(ref, tags_method, "Tags", **target)}
+            if tags.get(key) == value:
+                found.append(str(item[name_key]))
+        return sorted(found)
 
 
 def missing_reference(error: NotFoundError, field: str, arns: list[str]) -> InvalidRequestError | None:

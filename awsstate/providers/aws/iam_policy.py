@@ -15,7 +15,8 @@ Request counts per provider call:
   GetPolicy + GetPolicyVersion.
 * ``create``: one CreatePolicy (document, path, description and tags in one request).
 * ``write_aspect("document")``: ListPolicyVersions, DeletePolicyVersion of the oldest non-default
-  version when five exist (AWS's limit), then CreatePolicyVersion with SetAsDefault: 2 or 3.
+  version when five exist (AWS's limit), then CreatePolicyVersion with SetAsDefault: 2 or 3. Safe to
+  repeat (see ``_write_document``): nothing is made when the default version already holds it.
 * ``write_aspect("tags")``: ListPolicyTags, then TagPolicy and/or UntagPolicy: 2 or 3.
 * ``delete``: GetPolicy (refuses an attached policy: AWS's DeleteConflict, which moto does not
   raise), ListPolicyVersions, one DeletePolicyVersion per non-default version (AWS requires it),
@@ -30,7 +31,7 @@ from typing import Any, ClassVar
 
 from awsstate.canonical import Json
 from awsstate.errors import InvalidRequestError, NotFoundError
-from awsstate.policies import parse_policy, policy_json
+from awsstate.policies import canonical_policy, parse_policy, policy_json
 from awsstate.providers.aws.calls import ABSENT
 from awsstate.providers.aws.handler import AspectIO, Clients, receipt
 from awsstate.providers.aws.iam import MISSING, IamHandler
@@ -51,27 +52,49 @@ def _read_document(h: IamPolicyHandler, ref: ResourceRef) -> Json:
     if version is not None:
         response = h.call(ref, "get_policy_version", absent=MISSING, PolicyArn=arn, VersionId=version)
         if response is not ABSENT and response["PolicyVersion"].get("IsDefaultVersion"):
-            return parse_policy(response["PolicyVersion"]["Document"])
+            return h.noted(arn, version, parse_policy(response["PolicyVersion"]["Document"]))
     policy = h.require(ref)  # the default moved on (or the ARN is gone)
-    response = h.call(ref, "get_policy_version", PolicyArn=str(policy["Arn"]),
-                      VersionId=str(policy["DefaultVersionId"]))
-    return parse_policy(response["PolicyVersion"]["Document"])
+    version = str(policy["DefaultVersionId"])
+    response = h.call(ref, "get_policy_version", PolicyArn=str(policy["Arn"]), VersionId=version)
+    return h.noted(str(policy["Arn"]), version, parse_policy(response["PolicyVersion"]["Document"]))
 
 
 def _write_document(h: IamPolicyHandler, ref: ResourceRef, value: Json) -> Any:
+    """A new default version, made safe to repeat: CreatePolicyVersion is not idempotent.
+
+    * Sent again as a whole (the answer to an earlier write was lost): the default version already
+      holds this document (known from an earlier read or write of this handler), so nothing is made.
+    * Re-sent by botocore after a lost answer (``RetryAttempts`` > 0): the first attempt may have
+      made a version too; every version that appeared besides the new default is deleted.
+    """
     if not isinstance(value, dict | str):
         raise InvalidRequestError("a managed policy always has a document", kind=ref.kind, name=ref.name,
                                   aspect="document")
     arn = h.arn(ref)
-    h.make_room(ref, arn)
+    versions = h.versions(ref, arn)
+    default = next((str(v["VersionId"]) for v in versions if v.get("IsDefaultVersion")), None)
+    if default is not None and h.holds(arn, default, value):
+        h.remember(ref.name, arn, default)
+        return Receipt()
+    h.make_room(ref, arn, versions)
     response = h.call(ref, "create_policy_version", PolicyArn=arn, PolicyDocument=policy_json(value),
                       SetAsDefault=True)
-    h.remember(ref.name, arn, str(response["PolicyVersion"]["VersionId"]))
+    new = str(response["PolicyVersion"]["VersionId"])
+    h.remember(ref.name, arn, new)
+    h.noted(arn, new, parse_policy(value))
+    if response.get("ResponseMetadata", {}).get("RetryAttempts"):
+        before = {str(v["VersionId"]) for v in versions}
+        for version in h.versions(ref, arn):
+            extra = str(version["VersionId"])
+            if extra not in before and extra != new and not version.get("IsDefaultVersion"):
+                h.call(ref, "delete_policy_version", absent=MISSING, PolicyArn=arn, VersionId=extra)
     return response
 
 
 class IamPolicyHandler(IamHandler):
     """The boto3 side of ``iam_policy``."""
+
+    LISTING = ("list_policies", "Policies", "PolicyName", "list_policy_tags", {"Scope": "Local"})
 
     ASPECTS: ClassVar[Mapping[str, AspectIO[Any]]] = {
         "document": AspectIO(read=_read_document, write=_write_document),
@@ -83,7 +106,21 @@ class IamPolicyHandler(IamHandler):
         super().__init__(clients)
         self._arns: dict[str, str] = {}  # name -> ARN last seen (remembers non-root paths)
         self._default_versions: dict[str, str] = {}  # ARN -> default version id last seen
+        self._documents: dict[tuple[str, str], Json] = {}  # (ARN, version id) -> its document, as seen
         self._lock = threading.Lock()
+
+    def noted(self, arn: str, version: str, document: Json) -> Json:
+        """Note the document of a version (versions never change), and return it."""
+        with self._lock:
+            self._documents[(arn, version)] = document
+        return document
+
+    def holds(self, arn: str, version: str, document: Json) -> bool:
+        """Whether ``version`` is known to hold ``document`` (by meaning)."""
+        with self._lock:
+            known = self._documents.get((arn, version))
+        return isinstance(known, dict) and isinstance(document, dict | str) and \
+            canonical_policy(known) == canonical_policy(document)
 
     def remember(self, name: str, arn: str, default_version: str) -> None:
         """Note a policy's ARN and default version, as last seen."""
@@ -177,20 +214,22 @@ class IamPolicyHandler(IamHandler):
             kwargs["Tags"] = tag_list(tags)
         response = self.call(ref, "create_policy", **kwargs)
         policy = response["Policy"]
-        self.remember(ref.name, str(policy["Arn"]), str(policy.get("DefaultVersionId") or "v1"))
+        version = str(policy.get("DefaultVersionId") or "v1")
+        self.remember(ref.name, str(policy["Arn"]), version)
+        self.noted(str(policy["Arn"]), version, parse_policy(document))
         return receipt(response)
 
     def versions(self, ref: ResourceRef, arn: str) -> list[dict[str, Any]]:
         """Every version of the policy (at most five, so one page holds them all)."""
         return self.items(ref, "list_policy_versions", "Versions", PolicyArn=arn)
 
-    def make_room(self, ref: ResourceRef, arn: str) -> None:
+    def make_room(self, ref: ResourceRef, arn: str, versions: list[dict[str, Any]]) -> None:
         """Delete the oldest non-default version when the policy has five (AWS's limit)."""
-        versions = self.versions(ref, arn)
         if len(versions) < MAX_POLICY_VERSIONS:
             return
         oldest = min((v for v in versions if not v.get("IsDefaultVersion")), key=lambda v: v["CreateDate"])
-        self.call(ref, "delete_policy_version", PolicyArn=arn, VersionId=oldest["VersionId"])
+        # absent: a deletion re-sent after a lost answer finds the version gone already.
+        self.call(ref, "delete_policy_version", absent=MISSING, PolicyArn=arn, VersionId=oldest["VersionId"])
 
     def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
         """Refuse while attached (AWS's DeleteConflict); else delete non-default versions, then the policy."""

@@ -18,11 +18,18 @@ existence read. Request counts per provider call:
   GetRolePolicy per policy kept, then one PutRolePolicy per new or changed policy and one
   DeleteRolePolicy per extra one; ``managed_policy_arns`` ListAttachedRolePolicies, then one
   Attach/DetachRolePolicy per difference.
+* ``instance_profile`` (the role's own, named like it): read one GetInstanceProfile; write
+  GetInstanceProfile, then CreateInstanceProfile (+ GetRole for the path) and
+  AddRoleToInstanceProfile, or RemoveRoleFromInstanceProfile and DeleteInstanceProfile.
+  ``instance_profiles`` (others): ListInstanceProfilesForRole, then one Add/Remove per difference.
 * ``delete``: AWS refuses DeleteRole (DeleteConflict) while the role has attached or inline
   policies or is in an instance profile, so: ListAttachedRolePolicies + a DetachRolePolicy each,
   ListRolePolicies + a DeleteRolePolicy each, ListInstanceProfilesForRole + a
-  RemoveRoleFromInstanceProfile each, then DeleteRole. A permissions boundary does not block
-  DeleteRole and goes with the role.
+  RemoveRoleFromInstanceProfile each (and DeleteInstanceProfile of the role's own), then
+  DeleteRole. A permissions boundary does not block DeleteRole and goes with the role.
+
+A removal re-sent by botocore after a lost answer finds nothing to remove (NoSuchEntity): when
+the thing is indeed gone, that is success, not an error.
 
 IAM is eventually consistent: a role read right after CreateRole may say NoSuchEntity, which is
 a :class:`~awsstate.errors.NotFoundError` the engine's settle loop retries. A policy ARN that
@@ -32,11 +39,12 @@ does not exist (NoSuchEntity naming the policy) is an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, ClassVar
 
 from awsstate.canonical import Json, canonical_set
-from awsstate.errors import InvalidRequestError, NotFoundError
+from awsstate.errors import AlreadyExistsError, InvalidRequestError, NotFoundError
 from awsstate.policies import canonical_policy, parse_policy, policy_json
 from awsstate.providers.aws.calls import ABSENT
 from awsstate.providers.aws.handler import AspectIO, receipt
@@ -78,6 +86,19 @@ def _read_inline(h: IamRoleHandler, ref: ResourceRef) -> Json:
     return {name: h.inline(ref, name) for name in h.inline_names(ref)}
 
 
+def _remove(h: IamRoleHandler, ref: ResourceRef, method: str, item: str, listing: Callable[[], Collection[str]],
+            **params: Any) -> Receipt:
+    """A removal of ``item``; NoSuchEntity while ``listing()`` no longer holds it means an earlier
+    attempt (whose answer was lost, and which botocore re-sent) removed it: done. The role itself
+    missing (``listing`` raises NotFound) is raised."""
+    try:
+        return receipt(h.call(ref, method, **params))
+    except NotFoundError:
+        if item in listing():
+            raise
+        return Receipt()
+
+
 def _write_inline(h: IamRoleHandler, ref: ResourceRef, value: Json) -> Receipt:
     wanted = value if isinstance(value, dict) else {}
     result = Receipt()
@@ -91,7 +112,8 @@ def _write_inline(h: IamRoleHandler, ref: ResourceRef, value: Json) -> Receipt:
                                 PolicyDocument=policy_json(document)))
     for name in existing:
         if name not in wanted:
-            result = receipt(h.call(ref, "delete_role_policy", RoleName=ref.name, PolicyName=name))
+            result = _remove(h, ref, "delete_role_policy", name, lambda: h.inline_names(ref), RoleName=ref.name,
+                             PolicyName=name)
     return result
 
 
@@ -101,10 +123,66 @@ def _write_attached(h: IamRoleHandler, ref: ResourceRef, value: Json) -> Receipt
     attached = h.attached(ref)
     for arn in attached:
         if arn not in wanted:
-            result = receipt(h.call(ref, "detach_role_policy", RoleName=ref.name, PolicyArn=arn))
+            result = _remove(h, ref, "detach_role_policy", arn, lambda: h.attached(ref), RoleName=ref.name,
+                             PolicyArn=arn)
     for arn in wanted:
         if arn not in attached:
             result = receipt(_attach(h, ref, arn))
+    return result
+
+
+def _own_profile(h: IamRoleHandler, ref: ResourceRef) -> list[str] | None:
+    """The roles in the instance profile named like the role (``None``: there is no such profile)."""
+    response = h.call(ref, "get_instance_profile", absent=MISSING, InstanceProfileName=ref.name)
+    if response is ABSENT:
+        return None
+    return [str(role["RoleName"]) for role in response["InstanceProfile"].get("Roles", [])]
+
+
+def _read_own_profile(h: IamRoleHandler, ref: ResourceRef) -> Json:
+    roles = _own_profile(h, ref)
+    return roles is not None and ref.name in roles
+
+
+def _add_to_profile(h: IamRoleHandler, ref: ResourceRef, profile: str) -> Receipt:
+    try:
+        return receipt(h.call(ref, "add_role_to_instance_profile", InstanceProfileName=profile, RoleName=ref.name))
+    except InvalidRequestError as error:
+        # LimitExceeded: the profile holds a role already; if it is this one (a re-sent request), done.
+        if error.code == "LimitExceeded" and ref.name in h.profile_roles(ref, profile):
+            return Receipt()
+        raise
+
+
+def _write_own_profile(h: IamRoleHandler, ref: ResourceRef, value: Json) -> Receipt:
+    roles = _own_profile(h, ref)
+    if value:
+        if roles is None:
+            path = (h.read_existence(ref) or {}).get("path") or "/"
+            with contextlib.suppress(AlreadyExistsError):  # made by an earlier attempt whose answer was lost
+                h.call(ref, "create_instance_profile", InstanceProfileName=ref.name, Path=str(path))
+            roles = []
+        return Receipt() if ref.name in roles else _add_to_profile(h, ref, ref.name)
+    if roles is None:
+        return Receipt()
+    if ref.name in roles:
+        _remove(h, ref, "remove_role_from_instance_profile", ref.name, lambda: _own_profile(h, ref) or [],
+                InstanceProfileName=ref.name, RoleName=ref.name)
+    if [role for role in roles if role != ref.name]:
+        return Receipt()  # another role is in it: it is not this role's to delete
+    return _remove(h, ref, "delete_instance_profile", ref.name,
+                   lambda: [ref.name] if _own_profile(h, ref) is not None else [], InstanceProfileName=ref.name)
+
+
+def _write_profiles(h: IamRoleHandler, ref: ResourceRef, value: Json) -> Receipt:
+    wanted = {str(v) for v in value} if isinstance(value, list) else set()
+    current = set(h.profiles(ref))
+    result = Receipt()
+    for profile in sorted(current - wanted):
+        result = _remove(h, ref, "remove_role_from_instance_profile", profile, lambda: h.profiles(ref),
+                         InstanceProfileName=profile, RoleName=ref.name)
+    for profile in sorted(wanted - current):
+        result = _add_to_profile(h, ref, profile)
     return result
 
 
@@ -115,6 +193,8 @@ def _attach(h: IamRoleHandler, ref: ResourceRef, arn: str) -> Any:
 
 class IamRoleHandler(IamHandler):
     """The boto3 side of ``iam_role``."""
+
+    LISTING = ("list_roles", "Roles", "RoleName", "list_role_tags", {})
 
     ASPECTS: ClassVar[Mapping[str, AspectIO[Any]]] = {
         "trust_policy": AspectIO(write=_write_trust),
@@ -128,6 +208,8 @@ class IamRoleHandler(IamHandler):
         "inline_policies": AspectIO(read=_read_inline, write=_write_inline),
         "managed_policy_arns": AspectIO(read=lambda h, ref: list(canonical_set(h.attached(ref))),
                                         write=_write_attached),
+        "instance_profile": AspectIO(read=_read_own_profile, write=_write_own_profile),
+        "instance_profiles": AspectIO(read=lambda h, ref: list(canonical_set(h.profiles(ref))), write=_write_profiles),
     }
 
     def read_existence(self, ref: ResourceRef) -> Existence | None:
@@ -162,6 +244,16 @@ class IamRoleHandler(IamHandler):
         return [str(p["PolicyArn"])
                 for p in self.items(ref, "list_attached_role_policies", "AttachedPolicies", RoleName=ref.name)]
 
+    def profile_roles(self, ref: ResourceRef, profile: str) -> list[str]:
+        """The roles in the instance profile ``profile``."""
+        response = self.call(ref, "get_instance_profile", InstanceProfileName=profile)
+        return [str(role["RoleName"]) for role in response["InstanceProfile"].get("Roles", [])]
+
+    def profiles(self, ref: ResourceRef) -> list[str]:
+        """The instance profiles holding the role, but its own (named like it)."""
+        listed = self.items(ref, "list_instance_profiles_for_role", "InstanceProfiles", RoleName=ref.name)
+        return [str(p["InstanceProfileName"]) for p in listed if p["InstanceProfileName"] != ref.name]
+
     def create(self, ref: ResourceRef, params: Mapping[str, Json]) -> Receipt:
         """CreateRole with everything it takes."""
         trust = params.get("trust_policy")
@@ -191,8 +283,11 @@ class IamRoleHandler(IamHandler):
         for name in self.inline_names(ref):
             self.call(ref, "delete_role_policy", RoleName=ref.name, PolicyName=name)
         for profile in self.items(ref, "list_instance_profiles_for_role", "InstanceProfiles", RoleName=ref.name):
-            self.call(ref, "remove_role_from_instance_profile", RoleName=ref.name,
-                      InstanceProfileName=profile["InstanceProfileName"])
+            name = str(profile["InstanceProfileName"])
+            self.call(ref, "remove_role_from_instance_profile", RoleName=ref.name, InstanceProfileName=name)
+            if name == ref.name and len(profile.get("Roles", [])) <= 1:
+                # The role's own instance profile (instance_profile=True) goes with it.
+                self.call(ref, "delete_instance_profile", absent=MISSING, InstanceProfileName=name)
         return receipt(self.call(ref, "delete_role", RoleName=ref.name))
 
 

@@ -65,6 +65,11 @@ class LogsLogGroupHandler(AwsHandler):
     """The boto3 side of ``logs_log_group``."""
 
     service = "logs"
+    TAGGED_TYPE = "logs:log-group"
+
+    def name_of(self, arn: str) -> str:
+        """The log group name in its ARN (``...:log-group:<name>``, sometimes with ``:*``)."""
+        return arn.split(":log-group:", 1)[-1].removesuffix(":*")
 
     ASPECTS: ClassVar[Mapping[str, AspectIO[Any]]] = {
         "retention_in_days": AspectIO(write=_write_retention),

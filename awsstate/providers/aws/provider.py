@@ -5,19 +5,27 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Collection, Iterator, Mapping
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError
 
 from awsstate.canonical import Json
-from awsstate.errors import UnknownKindError
+from awsstate.errors import AlreadyExistsError, NameTakenError, NotFoundError, UnknownKindError
 from awsstate.providers.aws.calls import paginate, perform_call
+from awsstate.providers.aws.errors import translate
 from awsstate.providers.aws.handler import AwsHandler
+from awsstate.providers.aws.retries import install_retries
+from awsstate.providers.aws.s3_objects import AwsObjectCalls
 from awsstate.providers.base import Existence, Provider, Receipt
-from awsstate.spec import ResourceRef
+from awsstate.spec import KindSpec, ResourceRef
 
 __all__ = ["AwsProvider", "handler_class"]
+
+_CALLER = SimpleNamespace(kind="account")  # what a caller-identity request is about, in logs and errors
+_PROVIDER = SimpleNamespace(kind="AwsProvider")  # what a session or client error is about
 
 
 def handler_class(kind: str) -> type[AwsHandler]:
@@ -34,7 +42,7 @@ def handler_class(kind: str) -> type[AwsHandler]:
     return handler
 
 
-class AwsProvider(Provider):
+class AwsProvider(AwsObjectCalls, Provider):
     """Reads and writes real AWS (or anything speaking its API, like moto or LocalStack).
 
     Args:
@@ -47,6 +55,13 @@ class AwsProvider(Provider):
         max_attempts: total attempts per call in botocore's standard retry mode (which retries
             throttling and transient errors with backoff).
         connect_timeout / read_timeout: socket timeouts in seconds.
+        call_timeout: a call whose attempts keep timing out is given up (a
+            :class:`~awsstate.errors.TransientError` naming the endpoint) rather than retried past
+            this many seconds: an endpoint that accepts connections and never answers fails in
+            about 20 s with the defaults, not ``max_attempts`` x ``read_timeout``.
+        retry_quota: keep botocore's per-client retry quota (default ``False``: each call retries up
+            to ``max_attempts`` however many calls failed before it; see
+            :mod:`awsstate.providers.aws.retries`).
         parallel_reads: how many reads of one resource may be in flight at once (its aspects
             are read concurrently after the existence read).
 
@@ -63,9 +78,11 @@ class AwsProvider(Provider):
         profile: str | None = None,
         region: str | None = None,
         endpoint_url: str | None = None,
-        max_attempts: int = 5,
-        connect_timeout: float = 10.0,
-        read_timeout: float = 60.0,
+        max_attempts: int = 8,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 10.0,
+        call_timeout: float = 30.0,
+        retry_quota: bool = False,
         parallel_reads: int = 16,
     ) -> None:
         if max_attempts < 1:
@@ -78,6 +95,9 @@ class AwsProvider(Provider):
         self.endpoint_url = endpoint_url
         self.max_attempts = max_attempts
         self._parallel_reads = parallel_reads
+        self.read_timeout = read_timeout
+        self.call_timeout = call_timeout
+        self.retry_quota = retry_quota
         self._config = Config(
             # total_max_attempts counts the first try too (botocore's max_attempts counts only retries).
             retries={"mode": "standard", "total_max_attempts": max_attempts},
@@ -103,7 +123,11 @@ class AwsProvider(Provider):
         """The boto3 session (created on first use)."""
         with self._lock:
             if self._session is None:
-                self._session = boto3.Session(profile_name=self.profile, region_name=self._region)
+                try:
+                    self._session = boto3.Session(profile_name=self.profile, region_name=self._region)
+                except BotoCoreError as error:  # ProfileNotFound: no vendor exception escapes
+                    ref = ResourceRef(cast(KindSpec, _PROVIDER), "session", self._region)
+                    raise translate(error, ref, service="sts", operation="(session)", aspect=None) from error
             return self._session
 
     @property
@@ -128,9 +152,20 @@ class AwsProvider(Provider):
             with self._lock:  # boto3 sessions are not thread-safe while creating clients
                 client = self._clients.get(key)
                 if client is None:
-                    client = self.session.client(service, region_name=region, endpoint_url=self.endpoint_url,
-                                                 config=self._config)
+                    client = self._new_client(service, region)
                     self._clients[key] = client
+        return client
+
+    def _new_client(self, service: str, region: str | None) -> Any:
+        # Built outside the call wrapper: a missing profile or region is translated here.
+        caller = ResourceRef(cast(KindSpec, _PROVIDER), f"{service} client", region)
+        try:
+            client = self.session.client(service, region_name=region, endpoint_url=self.endpoint_url,
+                                         config=self._config)
+        except (BotoCoreError, ValueError) as error:
+            raise translate(error, caller, service=service, operation="(client)", aspect=None) from error
+        install_retries(client, max_attempts=self.max_attempts, call_timeout=self.call_timeout,
+                        read_timeout=self.read_timeout, retry_quota=self.retry_quota)
         return client
 
     def call(self, ref: ResourceRef, service: str, method: str, *, aspect: str | None = None,
@@ -157,6 +192,20 @@ class AwsProvider(Provider):
                 self._identity = (parts[1] if len(parts) > 1 and parts[1] else "aws", str(response["Account"]))
             return self._identity
 
+    def identity(self, region: str | None) -> tuple[str, str]:
+        """``(partition, account id)`` of the caller (the same one cached lookup as :meth:`account`)."""
+        return self.account(ResourceRef(cast(KindSpec, _CALLER), "caller", region))
+
+    def list_tagged(self, spec: KindSpec, region: str | None, key: str, value: str) -> list[str]:
+        """The names of the resources of ``spec`` tagged ``key=value`` (see the kind's handler)."""
+        return self.handler(spec.kind).list_tagged(spec.ref("*", region or self.default_region), key, value)
+
+    def list_names(self, spec: KindSpec, region: str | None, prefix: str | None = None) -> list[str]:
+        """The names of the resources of ``spec`` in ``region`` (see :mod:`awsstate.providers.aws.listing`)."""
+        from awsstate.providers.aws.listing import list_names
+
+        return list_names(self.handler(spec.kind), spec.ref("*", region or self.default_region), prefix)
+
     def handler(self, kind: str) -> AwsHandler:
         """The handler of ``kind`` (created once, thread-safe)."""
         handler = self._handlers.get(kind)
@@ -177,13 +226,26 @@ class AwsProvider(Provider):
         return self.handler(ref.kind).read_aspect(ref, aspect)
 
     def create(self, ref: ResourceRef, params: Mapping[str, Json]) -> Receipt:
-        """See :meth:`Provider.create`."""
-        return self.handler(ref.kind).create(ref, params)
+        """See :meth:`Provider.create`. Safe to repeat: "already exists" with every create parameter
+        in place (an earlier attempt whose answer was lost) is success (:meth:`AwsHandler.adopt`)."""
+        handler = self.handler(ref.kind)
+        try:
+            return handler.create(ref, params)
+        except NameTakenError:
+            raise
+        except AlreadyExistsError as error:
+            return handler.adopt(ref, params, error)
 
     def write_aspect(self, ref: ResourceRef, aspect: str, value: Json) -> Receipt:
         """See :meth:`Provider.write_aspect`."""
         return self.handler(ref.kind).write_aspect(ref, aspect, value)
 
     def delete(self, ref: ResourceRef, *, force: bool = False) -> Receipt:
-        """See :meth:`Provider.delete`."""
-        return self.handler(ref.kind).delete(ref, force=force)
+        """See :meth:`Provider.delete`. Safe to repeat: a resource already gone is deleted."""
+        handler = self.handler(ref.kind)
+        try:
+            return handler.delete(ref, force=force)
+        except NotFoundError:
+            if handler.read_existence(ref) is not None:
+                raise  # something inside it is missing, not the resource
+            return Receipt()

@@ -39,6 +39,7 @@ from awsstate.providers.aws.s3_bucket_config import (
     website_from_aws,
     website_to_aws,
 )
+from awsstate.providers.aws.s3_inventory import read_inventory, write_inventory
 from awsstate.providers.aws.tags import tag_dict, tag_list
 from awsstate.providers.base import Existence, Receipt
 from awsstate.spec import ResourceRef
@@ -83,7 +84,7 @@ def _put(method: str, build: Callable[[Json], dict[str, Any]], *, delete: str = 
 
 def _ownership(response: dict[str, Any]) -> Json:
     rules = response.get("OwnershipControls", {}).get("Rules", [])
-    return str(rules[0]["ObjectOwnership"]) if rules else "ObjectWriter"
+    return str(rules[0]["ObjectOwnership"]) if rules else None
 
 
 def _logging(response: dict[str, Any]) -> Json:
@@ -110,11 +111,23 @@ def _write_logging(h: S3BucketHandler, ref: ResourceRef, value: Json) -> Any:
         raise
 
 
+def _refused_together(error: ProviderError, message: str, hint: str) -> InvalidRequestError:
+    """AWS's refusal of a setting because of another one, naming both."""
+    return InvalidRequestError(message, kind=error.kind, name=error.name, aspect=error.aspect,
+                               operation=error.operation, code=error.code, request_id=error.request_id, hint=hint)
+
+
 def _write_versioning(h: S3BucketHandler, ref: ResourceRef, value: Json) -> Any:
     if value not in ("Enabled", "Suspended"):
         raise InvalidRequestError(f"versioning can only be set to Enabled or Suspended, not {value!r}",
                                   kind=ref.kind, name=ref.name, aspect="versioning")
-    return h.call(ref, "put_bucket_versioning", Bucket=ref.name, VersioningConfiguration={"Status": value})
+    try:
+        return h.call(ref, "put_bucket_versioning", Bucket=ref.name, VersioningConfiguration={"Status": value})
+    except ProviderError as error:
+        if error.code != "InvalidBucketState":
+            raise
+        raise _refused_together(error, "versioning cannot be suspended: object_lock is enabled on the bucket",
+                                "Leave versioning unset or True on an Object Lock bucket.") from error
 
 
 def _write_policy(h: S3BucketHandler, ref: ResourceRef, value: Json) -> Any:
@@ -123,12 +136,25 @@ def _write_policy(h: S3BucketHandler, ref: ResourceRef, value: Json) -> Any:
     if not isinstance(value, str | dict):
         raise InvalidRequestError(f"a bucket policy must be a JSON object, not {value!r}", kind=ref.kind,
                                   name=ref.name, aspect="policy")
-    return h.call(ref, "put_bucket_policy", Bucket=ref.name, Policy=policy_json(value))
+    try:
+        return h.call(ref, "put_bucket_policy", Bucket=ref.name, Policy=policy_json(value))
+    except AccessDeniedError as error:
+        if "BlockPublicPolicy" not in error.message:
+            raise
+        raise _refused_together(
+            error, "the policy grants public access, but block_public_access.block_public_policy is on",
+            "Turn block_public_policy (and restrict_public_buckets) off in block_public_access, or restrict the "
+            "policy's principals.") from error
 
 
 def _write_acl(h: S3BucketHandler, ref: ResourceRef, value: Json) -> Any:
     try:
         return h.call(ref, "put_bucket_acl", Bucket=ref.name, ACL=str(value))
+    except AccessDeniedError as error:
+        if "BlockPublicAcls" not in error.message:
+            raise
+        raise _refused_together(error, f"acl {value!r} is public, but block_public_access.block_public_acls is on",
+                                "Turn block_public_acls off in block_public_access, or use acl='private'.") from error
     except ProviderError as error:
         if error.code != "AccessControlListNotSupported":
             raise
@@ -173,6 +199,7 @@ class S3BucketHandler(AwsHandler):
     """The boto3 side of ``s3_bucket``."""
 
     service = "s3"
+    TAGGED_TYPE = "s3"
 
     ASPECTS: ClassVar[Mapping[str, AspectIO[Any]]] = {
         "tags": AspectIO(
@@ -194,10 +221,10 @@ class S3BucketHandler(AwsHandler):
                       absent="ObjectLockConfigurationNotFoundError", default={"enabled": False}),
             write=_write_object_lock),
         "object_ownership": AspectIO(
-            read=_get("get_bucket_ownership_controls", _ownership, absent="OwnershipControlsNotFoundError",
-                      default="ObjectWriter"),
+            read=_get("get_bucket_ownership_controls", _ownership, absent="OwnershipControlsNotFoundError"),
             write=_put("put_bucket_ownership_controls",
-                       lambda v: {"OwnershipControls": {"Rules": [{"ObjectOwnership": v}]}})),
+                       lambda v: {"OwnershipControls": {"Rules": [{"ObjectOwnership": v}]}},
+                       delete="delete_bucket_ownership_controls")),
         "acl": AspectIO(
             read=_get("get_bucket_acl", lambda r: acl_from_grants(r.get("Owner", {}).get("ID"), r.get("Grants", []))),
             write=_write_acl),
@@ -232,6 +259,7 @@ class S3BucketHandler(AwsHandler):
             read=_get("get_bucket_notification_configuration", notifications_from_aws),
             write=_put("put_bucket_notification_configuration",
                        lambda v: {"NotificationConfiguration": notifications_to_aws(v)})),
+        "inventory_configurations": AspectIO(read=read_inventory, write=write_inventory),
     }
 
     def read_existence(self, ref: ResourceRef) -> Existence | None:
@@ -239,10 +267,11 @@ class S3BucketHandler(AwsHandler):
         try:
             response = self.call(ref, "head_bucket", absent={"404", "NoSuchBucket", "NotFound"}, Bucket=ref.name)
         except AccessDeniedError as error:
-            error.hint = (
-                "The bucket exists but these credentials cannot read it: either another account owns "
-                "the name (bucket names are global: choose another) or the caller lacks s3:ListBucket."
-            )
+            if error.code in ("403", "AccessDenied"):  # S3 answered (no credentials at all never gets here)
+                error.hint = (
+                    "S3 refused to say whether the bucket exists: another account may own the name (bucket "
+                    "names are global: choose another), or these credentials are invalid or lack s3:ListBucket."
+                )
             raise
         if response is ABSENT:
             return None

@@ -6,8 +6,8 @@ return the ARN, but it creates the topic: a read must never write).
 
 Requests per provider call:
 
-* ``read_existence``: one GetTopicAttributes (display name, policy, KMS key and delivery policy
-  come with it);
+* ``read_existence``: one GetTopicAttributes (display name, policy, KMS key, delivery policy and
+  content-based deduplication come with it);
 * ``read_aspect``: tags: one ListTagsForResource; subscriptions: one ListSubscriptionsByTopic
   per 100 subscriptions plus one GetSubscriptionAttributes per confirmed subscription;
 * ``create``: one CreateTopic with every setting and the tags;
@@ -58,6 +58,7 @@ _TOPIC_ATTRIBUTES: dict[str, tuple[str, Callable[[Json], str]]] = {
     "policy": ("Policy", _policy_attribute),
     "kms_master_key_id": ("KmsMasterKeyId", lambda value: str(value or "")),
     "delivery_policy": ("DeliveryPolicy", lambda value: json.dumps(value) if isinstance(value, dict) and value else ""),
+    "content_based_deduplication": ("ContentBasedDeduplication", lambda value: "true" if value else "false"),
 }
 """Each topic attribute aspect: its SNS attribute name, and how a value is written there."""
 
@@ -138,6 +139,7 @@ class SnsTopicHandler(AwsHandler):
     """The boto3 side of ``sns_topic``."""
 
     service = "sns"
+    TAGGED_TYPE = "sns"
 
     ASPECTS: ClassVar[Mapping[str, AspectIO[Any]]] = {
         **{aspect: _write_attribute(aspect) for aspect in _TOPIC_ATTRIBUTES},
@@ -164,6 +166,7 @@ class SnsTopicHandler(AwsHandler):
             "policy": parse_policy(attrs["Policy"]) if attrs.get("Policy") else None,
             "kms_master_key_id": attrs.get("KmsMasterKeyId") or None,
             "delivery_policy": _document(attrs.get("DeliveryPolicy")),
+            "content_based_deduplication": attrs.get("ContentBasedDeduplication") == "true",
         }
 
     def subscriptions(self, ref: ResourceRef) -> list[tuple[str | None, dict[str, Json]]]:

@@ -169,6 +169,7 @@ class SqsQueueHandler(AwsHandler):
     """The boto3 side of ``sqs_queue``."""
 
     service = "sqs"
+    TAGGED_TYPE = "sqs"
 
     ASPECTS: ClassVar[Mapping[str, AspectIO[Any]]] = {
         **{aspect: _attribute_io(aspect) for aspect in _ATTRIBUTES},

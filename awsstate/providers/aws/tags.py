@@ -27,7 +27,7 @@ def tag_list(tags: Mapping[str, Json]) -> list[dict[str, str]]:
 
 def tag_dict(tags: list[dict[str, str]] | None) -> dict[str, Json]:
     """A tag mapping from the ``[{"Key", "Value"}]`` form."""
-    return {str(t["Key"]): str(t["Value"]) for t in tags or []}
+    return {str(t["Key"]): str(t.get("Value", "")) for t in tags or []}  # S3 leaves out an empty Value
 
 
 @dataclass(frozen=True)

@@ -31,3 +31,6 @@ class IamPolicyDesired(DesiredModel):
     version (the oldest non-default one is deleted first when five exist)."""
     tags: Tags | None = None
     """The complete set of tags (at most 50): tags not listed are removed; ``{}`` removes all."""
+    purge_tags: bool = True
+    """``True``: ``tags`` is the complete set. ``False``: only add or update the tags listed, and
+    leave other tags alone."""

@@ -22,6 +22,7 @@ from awsstate.policies import canonical_policy
 from awsstate.resources.common import carried, tags_aspect
 from awsstate.resources.iam_naming import arn_from_create_path, iam_arn, policy_normal
 from awsstate.resources.iam_role.models import IamRoleDesired
+from awsstate.resources.settings import member_merge
 from awsstate.spec import Aspect, Attribute, CreateOnly, Fake, KindSpec, Reference
 
 __all__ = ["DEFAULT_MAX_SESSION", "IAM_ROLE", "IamRoleManager", "IamRoleObserved"]
@@ -48,6 +49,11 @@ def _arns_normal(value: Json) -> object:
     return canonical_set(value) if isinstance(value, list) else []
 
 
+def _as_set(value: Json) -> Json:
+    """A list-valued set in canonical (sorted) order."""
+    return canonical_set(value) if isinstance(value, list) else []
+
+
 def _derive(name: str, region: str | None, account_id: str) -> dict[str, Json]:
     return {"arn": iam_arn("aws", account_id, "role", "/", name), "path": "/"}
 
@@ -64,9 +70,13 @@ IAM_ROLE = KindSpec(
     derive=_derive,
     create_only=(CreateOnly(field="path", doc="The role's path (part of its ARN)."),),
     required_on_create=("trust_policy",),
+    # AWS deletes a role's policies and instance profile memberships with it: a replace (a new
+    # path) copies what the desired model does not manage, and the plan lists it.
+    carry_on_replace=("description", "max_session_duration", "permissions_boundary", "tags", "inline_policies",
+                      "managed_policy_arns", "instance_profile", "instance_profiles"),
     fake=Fake(
         defaults={"max_session_duration": DEFAULT_MAX_SESSION, "tags": {}, "inline_policies": {},
-                  "managed_policy_arns": []},
+                  "managed_policy_arns": [], "instance_profile": False, "instance_profiles": []},
         # AWS lets a policy used as a boundary be deleted; only attachments block that.
         references={"permissions_boundary": Reference("iam_policy", blocks_delete=False),
                     "managed_policy_arns": Reference("iam_policy")},
@@ -83,9 +93,17 @@ IAM_ROLE = KindSpec(
                  to_field=lambda value: value or "", normalize=_text_normal),
         tags_aspect(in_create=True, carried=True, new_value={}),
         Aspect(name="inline_policies", doc="Inline policies (full set).", type=dict[str, dict[str, Any]],
-               normalize=_inline_normal, new_value={}),
+               merge=member_merge("inline_policies"), normalize=_inline_normal, new_value={}),
         Aspect(name="managed_policy_arns", doc="Attached managed policies (full set).", type=list[str],
-               to_value=lambda value: canonical_set(value), normalize=_arns_normal, new_value=[]),
+               to_value=lambda value: canonical_set(value),
+               merge=member_merge("managed_policy_arns", key=str, finish=_as_set),
+               normalize=_arns_normal, new_value=[]),
+        Aspect(name="instance_profile", doc="The role's own instance profile (same name and path).", type=bool,
+               normalize=bool, new_value=False),
+        Aspect(name="instance_profiles", doc="Other instance profiles holding the role (full set).", type=list[str],
+               to_value=lambda value: canonical_set(value),
+               merge=member_merge("instance_profiles", key=str, finish=_as_set),
+               normalize=_arns_normal, new_value=[]),
     ),
 )
 

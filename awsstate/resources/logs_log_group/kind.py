@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from awsstate.canonical import Json, canonical_json
+from awsstate.canonical import Json, canonical_document, canonical_json
 from awsstate.manager import Manager
 from awsstate.resources.common import carried, tags_aspect
 from awsstate.resources.identifiers import arn_partition
@@ -30,7 +30,9 @@ def _retention_value(value: int | bool) -> Json:
 
 
 def _document_normal(value: Json) -> object:
-    return canonical_json(value) if isinstance(value, dict) and value else None
+    # By meaning: key order and 1.0 vs 1 do not matter (strings stay strings: "1" is not 1 here).
+    return canonical_json(canonical_document(value, scalars_as_strings=False)) if isinstance(value, dict) and value \
+        else None
 
 
 def _check_retention(current: Json, new: Json, aspects: Mapping[str, Json]) -> str | None:

@@ -9,7 +9,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator
 
 from awsstate.arn import parse_arn
+from awsstate.canonical import check_json, load_json
 from awsstate.models import DesiredModel
+from awsstate.refs import allow_ref
 from awsstate.resources.validation import Region, Tags
 
 __all__ = [
@@ -77,12 +79,8 @@ def _kms_key_arn(value: str) -> str:
 
 def _policy_document(value: object) -> object:
     if isinstance(value, str):
-        if not value.strip():
-            return {}
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"not valid JSON: {error}") from None
+        return load_json(value) if value.strip() else {}
+    check_json(value)
     return value
 
 
@@ -118,7 +116,7 @@ class LogsLogGroupDesired(DesiredModel):
                                  AfterValidator(_allowed_retention)] | None = None
     """How long events are kept, in days (one of AWS's periods: 1, 3, 5, 7, 14, 30, ... 3653).
     ``False`` (or ``0``): never expire, AWS's default for a new log group."""
-    kms_key_id: Annotated[str, AfterValidator(_kms_key_arn)] | None = None
+    kms_key_id: Annotated[str, AfterValidator(allow_ref(_kms_key_arn, kinds=("kms_key",)))] | None = None
     """The full ARN of the KMS key that encrypts the log data (its key policy must let CloudWatch
     Logs use it); ``""``: no customer key (AWS-owned encryption)."""
     log_group_class: LogGroupClass | None = None

@@ -2,6 +2,7 @@
 
 from awsstate.resources.s3_bucket.access import BucketLogging, CannedAcl, ObjectLock, ObjectOwnership
 from awsstate.resources.s3_bucket.cors import CorsRule
+from awsstate.resources.s3_bucket.inventory import InventoryConfiguration
 from awsstate.resources.s3_bucket.kind import S3_BUCKET, S3BucketManager, S3BucketObserved
 from awsstate.resources.s3_bucket.lifecycle import LifecycleRule, NoncurrentTransition, Transition
 from awsstate.resources.s3_bucket.models import (
@@ -29,6 +30,7 @@ __all__ = [
     "BucketWebsite",
     "CannedAcl",
     "CorsRule",
+    "InventoryConfiguration",
     "LifecycleRule",
     "NoncurrentTransition",
     "NotificationTarget",

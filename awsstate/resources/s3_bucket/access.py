@@ -20,11 +20,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from awsstate.canonical import Json
 from awsstate.policies import PolicyDocumentError, canonical_policy, parse_policy, validate_policy
+from awsstate.refs import allow_ref
 from awsstate.resources.s3_bucket.naming import validate_bucket_name
+from awsstate.resources.settings import Settings, overlay
 
 __all__ = [
     "MAX_POLICY_SIZE",
@@ -33,9 +35,12 @@ __all__ = [
     "ObjectLock",
     "ObjectOwnership",
     "check_policy",
+    "logging_merge",
     "logging_normal",
+    "object_lock_merge",
     "object_lock_normal",
     "object_lock_replace_reason",
+    "object_lock_value",
     "policy_normal",
     "policy_value",
 ]
@@ -89,15 +94,14 @@ def policy_normal(value: Json) -> object:
     return canonical_policy(value)
 
 
-class BucketLogging(BaseModel):
+class BucketLogging(Settings):
     """Server access logging: where S3 writes the bucket's access logs.
 
     The target bucket must let S3 log delivery write to it: a bucket policy allowing the service
     principal ``logging.s3.amazonaws.com`` ``s3:PutObject`` (or, with ACLs enabled, the
-    ``log-delivery-write`` canned ACL). It may be this bucket itself.
+    ``log-delivery-write`` canned ACL). It may be this bucket itself. ``target_prefix`` left
+    unset keeps the prefix logging has (``""`` when logging is off).
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     target_bucket: str
     """The bucket that receives the logs (same region and account)."""
@@ -107,7 +111,7 @@ class BucketLogging(BaseModel):
     @field_validator("target_bucket")
     @classmethod
     def _bucket_name(cls, value: str) -> str:
-        return validate_bucket_name(value)
+        return allow_ref(validate_bucket_name, kinds=("s3_bucket",), attributes=("name",))(value)
 
     @field_validator("target_prefix")
     @classmethod
@@ -117,6 +121,13 @@ class BucketLogging(BaseModel):
         return value
 
 
+def logging_merge(wanted: Json, observed: Json, desired: Any) -> Json:
+    """Logging to hold: an unset ``target_prefix`` keeps the prefix logging has."""
+    if not isinstance(wanted, dict):
+        return None
+    return overlay(wanted, observed, {"target_prefix": ""})
+
+
 def logging_normal(value: Json) -> object:
     """Semantic form: ``None`` when off; the prefix defaults to ``""``."""
     if not isinstance(value, dict) or not value.get("target_bucket"):
@@ -124,15 +135,15 @@ def logging_normal(value: Json) -> object:
     return {"target_bucket": value["target_bucket"], "target_prefix": value.get("target_prefix") or ""}
 
 
-class ObjectLock(BaseModel):
+class ObjectLock(Settings):
     """S3 Object Lock, and the default retention of new object versions.
 
     Object Lock is enabled when the bucket is created, or later on a versioned bucket (one
     PutObjectLockConfiguration call). It cannot be disabled once enabled: asking for that is
-    planned as a replacement of the bucket.
+    planned as a replacement of the bucket. The default retention (``mode`` with ``days`` or
+    ``years``) is one setting: left unset (``ObjectLock()``, ``object_lock=True``) it keeps the
+    bucket's retention; ``mode=None`` removes it.
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     enabled: bool = True
     """Whether Object Lock is on."""
@@ -152,6 +163,28 @@ class ObjectLock(BaseModel):
         if not self.enabled and self.mode is not None:
             raise ValueError("a default retention needs enabled=True")
         return self
+
+
+_RETENTION = ("mode", "days", "years")
+
+
+def object_lock_value(value: ObjectLock) -> Json:
+    """The canonical value of the user's object lock: the retention only when it was given."""
+    if not value.enabled:
+        return {"enabled": False}
+    out: dict[str, Json] = {"enabled": True}
+    if value.given(*_RETENTION):
+        out.update({key: getattr(value, key) for key in _RETENTION})
+    return out
+
+
+def object_lock_merge(wanted: Json, observed: Json, desired: Any) -> Json:
+    """Object lock to hold: an unmanaged retention keeps the bucket's (``mode`` absent from ``wanted``)."""
+    if not isinstance(wanted, dict) or not wanted.get("enabled"):
+        return wanted
+    source = wanted if "mode" in wanted else observed if isinstance(observed, dict) and observed.get("enabled") else {}
+    retention = {key: source[key] for key in _RETENTION if source.get(key) not in (None, 0)}
+    return {"enabled": True, **retention}
 
 
 def object_lock_normal(value: Json) -> object:

@@ -34,7 +34,7 @@ class CorsRule(BaseModel):
     """Headers allowed in preflight ``Access-Control-Request-Headers`` (at most one ``*`` each)."""
     expose_headers: list[str] | None = None
     """Response headers browsers may read."""
-    max_age_seconds: int | None = Field(default=None, ge=0)
+    max_age_seconds: int | None = Field(default=None, ge=0, le=2**31 - 1)
     """How long browsers may cache the preflight response (unset: no ``Access-Control-Max-Age``)."""
     id: str | None = Field(default=None, min_length=1, max_length=255)
     """Optional rule id (AWS does not generate one)."""

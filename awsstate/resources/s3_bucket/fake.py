@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from awsstate.canonical import Json, is_aws_tag
 from awsstate.resources.s3_bucket.access import object_lock_replace_reason
+from awsstate.resources.s3_bucket.rules import PUBLIC_ACLS, is_public_policy
 
-__all__ = ["BucketContents", "check_object_lock", "check_tags", "created_with"]
+__all__ = ["BucketContents", "check_acl", "check_object_lock", "check_policy_write", "check_tags",
+           "check_versioning", "created_with"]
 
 
 class BucketContents:
@@ -18,6 +21,10 @@ class BucketContents:
         self._aspects = aspects  # the bucket's live aspect values: versioning decides what stays
         self.objects: dict[str, bytes] = {}
         self.versions: list[tuple[str, str]] = []
+        # Per current object: its metadata (an awsstate.objects.values.ObjectInfo; absent for an
+        # object put without, whose metadata the fake derives from its bytes) and its tags.
+        self.heads: dict[str, Any] = {}
+        self.tags: dict[str, dict[str, str]] = {}
 
     def __repr__(self) -> str:
         return f"BucketContents(objects={len(self.objects)}, versions={len(self.versions)})"
@@ -25,11 +32,24 @@ class BucketContents:
     def _versioned(self) -> bool:
         return self._aspects.get("versioning") == "Enabled"
 
-    def put_object(self, key: str, body: bytes = b"") -> None:
-        """Put an object; in a versioned bucket the object it replaces stays as a noncurrent version."""
+    @property
+    def aspects(self) -> Mapping[str, Json]:
+        """The bucket's live aspect values (its default encryption decides how new objects are encrypted)."""
+        return self._aspects
+
+    def put_object(self, key: str, body: bytes = b"", *, head: Any = None,
+                   tags: Mapping[str, str] | None = None) -> None:
+        """Put an object; in a versioned bucket the object it replaces stays as a noncurrent version.
+
+        ``head`` is its metadata (an ``ObjectInfo``; default: derived from the bytes), ``tags`` its tags.
+        """
         if key in self.objects and self._versioned():
             self.versions.append((key, f"v{len(self.versions) + 1}"))
         self.objects[key] = body
+        self.heads.pop(key, None)
+        if head is not None:
+            self.heads[key] = head
+        self.tags[key] = dict(tags or {})
 
     def delete_object(self, key: str) -> None:
         """Delete an object; in a versioned bucket this leaves its version and a delete marker."""
@@ -38,6 +58,8 @@ class BucketContents:
                 self.versions.append((key, f"v{len(self.versions) + 1}"))
             self.versions.append((key, f"marker{len(self.versions) + 1}"))
         self.objects.pop(key, None)
+        self.heads.pop(key, None)
+        self.tags.pop(key, None)
 
     def summary(self) -> str | None:
         """``None`` when empty; else how many objects, versions and delete markers it holds."""
@@ -49,6 +71,8 @@ class BucketContents:
         """Delete every object version and delete marker."""
         self.objects.clear()
         self.versions.clear()
+        self.heads.clear()
+        self.tags.clear()
 
 
 def _system_tags(tags: Json) -> dict[str, Json]:
@@ -68,6 +92,38 @@ def check_object_lock(current: Json, new: Json, aspects: Mapping[str, Json]) -> 
     if isinstance(new, dict) and new.get("enabled") and not was_on and aspects.get("versioning") != "Enabled":
         return "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration"
     return object_lock_replace_reason(current, new)
+
+
+def _blocks(aspects: Mapping[str, Json], flag: str) -> bool:
+    block = aspects.get("block_public_access")
+    return isinstance(block, dict) and block.get(flag) is True
+
+
+def check_policy_write(current: Json, new: Json, aspects: Mapping[str, Json]) -> str | None:
+    """S3 refuses a public policy while public policies are blocked (AWS: 403 AccessDenied)."""
+    if is_public_policy(new) and _blocks(aspects, "block_public_policy"):
+        return ("Access Denied: public policies are blocked by the BlockPublicPolicy block public access setting "
+                "(policy vs block_public_access.block_public_policy)")
+    return None
+
+
+def check_acl(current: Json, new: Json, aspects: Mapping[str, Json]) -> str | None:
+    """S3 refuses a public ACL under BlockPublicAcls, and any ACL but private under BucketOwnerEnforced."""
+    if new != "private" and aspects.get("object_ownership") == "BucketOwnerEnforced":
+        return "AccessControlListNotSupported: The bucket does not allow ACLs (acl vs object_ownership)"
+    if new in PUBLIC_ACLS and _blocks(aspects, "block_public_acls"):
+        return ("Access Denied: public ACLs are blocked by the BlockPublicAcls block public access setting "
+                "(acl vs block_public_access.block_public_acls)")
+    return None
+
+
+def check_versioning(current: Json, new: Json, aspects: Mapping[str, Json]) -> str | None:
+    """S3 never suspends versioning on a bucket with Object Lock (AWS: InvalidBucketState)."""
+    lock = aspects.get("object_lock")
+    if new == "Suspended" and isinstance(lock, dict) and lock.get("enabled"):
+        return ("InvalidBucketState: An Object Lock configuration is present on this bucket, so the versioning "
+                "state cannot be changed (versioning vs object_lock)")
+    return None
 
 
 def created_with(params: Mapping[str, Json]) -> dict[str, Json]:

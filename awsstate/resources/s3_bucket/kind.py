@@ -28,14 +28,26 @@ from awsstate.resources.common import tags_aspect
 from awsstate.resources.s3_bucket.access import (
     BucketLogging,
     ObjectOwnership,
+    logging_merge,
     logging_normal,
+    object_lock_merge,
     object_lock_normal,
     object_lock_replace_reason,
+    object_lock_value,
     policy_normal,
     policy_value,
 )
 from awsstate.resources.s3_bucket.cors import cors_normal
-from awsstate.resources.s3_bucket.fake import BucketContents, check_object_lock, check_tags, created_with
+from awsstate.resources.s3_bucket.fake import (
+    BucketContents,
+    check_acl,
+    check_object_lock,
+    check_policy_write,
+    check_tags,
+    check_versioning,
+    created_with,
+)
+from awsstate.resources.s3_bucket.inventory import inventory_merge, inventory_normal, inventory_value
 from awsstate.resources.s3_bucket.lifecycle import lifecycle_after, lifecycle_normal
 from awsstate.resources.s3_bucket.models import (
     BucketEncryption,
@@ -44,14 +56,18 @@ from awsstate.resources.s3_bucket.models import (
     VersioningStatus,
 )
 from awsstate.resources.s3_bucket.notifications import notifications_after, notifications_normal, notifications_value
-from awsstate.resources.s3_bucket.website import website_normal
+from awsstate.resources.s3_bucket.rules import conflicts
+from awsstate.resources.s3_bucket.website import website_merge, website_normal, website_value
+from awsstate.resources.settings import Settings, member_merge, overlay, settings_value
 from awsstate.spec import Aspect, Attribute, Contents, CreateOnly, Fake, Identity, KindSpec
 
 __all__ = ["ALL_BLOCKED", "NONE_BLOCKED", "NO_NOTIFICATIONS", "S3_BUCKET", "SSE_S3", "S3BucketManager"]
 
-ALL_BLOCKED: dict[str, Json] = PublicAccessBlock().model_dump()
+ALL_BLOCKED: dict[str, Json] = {name: True for name in PublicAccessBlock.model_fields}
+"""What AWS gives a new bucket (since April 2023): every public access block flag on."""
 NONE_BLOCKED: dict[str, Json] = {key: False for key in ALL_BLOCKED}
-SSE_S3: dict[str, Json] = BucketEncryption.sse_s3().model_dump()
+SSE_S3: dict[str, Json] = {"algorithm": "AES256", "kms_key_id": None, "bucket_key_enabled": False}
+"""What AWS gives a new bucket (since January 2023): SSE-S3."""
 NO_NOTIFICATIONS: dict[str, Json] = {"eventbridge": False, "targets": []}
 
 
@@ -69,12 +85,25 @@ def _versioning_merge(wanted: Json, observed: Json, desired: Any) -> Json:
 
 def _pab_value(value: bool | PublicAccessBlock) -> Json:
     if isinstance(value, PublicAccessBlock):
-        return value.model_dump()
+        return settings_value(value)
     return dict(ALL_BLOCKED if value else NONE_BLOCKED)
+
+
+def _pab_merge(wanted: Json, observed: Json, desired: Any) -> Json:
+    # Unset flags keep the bucket's; a new bucket starts with AWS's default (all on).
+    return overlay(wanted, observed, ALL_BLOCKED)
 
 
 def _pab_normal(value: Json) -> object:
     return value if isinstance(value, dict) else NONE_BLOCKED
+
+
+def _encryption_merge(wanted: Json, observed: Json, desired: Any) -> Json:
+    # Unset sub-fields keep the bucket's; SSE-S3 has no key and no Bucket Key.
+    merged = overlay(wanted, observed, SSE_S3)
+    if merged.get("algorithm") == "AES256":
+        merged.update(kms_key_id=None, bucket_key_enabled=False)
+    return merged
 
 
 def _encryption_normal(value: Json) -> object:
@@ -84,6 +113,11 @@ def _encryption_normal(value: Json) -> object:
     if normal.get("algorithm") == "AES256":
         normal["kms_key_id"] = None
     return normal
+
+
+def _ownership_normal(value: Json) -> object:
+    # A bucket without ownership controls behaves as ObjectWriter (how buckets worked before them).
+    return value or "ObjectWriter"
 
 
 def _none_is_false(value: Json) -> Any:
@@ -102,15 +136,14 @@ def _canned_only(value: Json) -> Any:
 
 
 def _model_or_off(value: Any) -> Json:
-    return value.model_dump(mode="json", exclude_none=True) if hasattr(value, "model_dump") else None
+    return settings_value(value) if isinstance(value, Settings) else None
 
 
-def _object_lock_value(value: Any) -> Json:
-    return value.model_dump(exclude_none=True) if value.enabled else {"enabled": False}
+def _rule_id(rule: Json) -> str:
+    return str(rule.get("id")) if isinstance(rule, dict) else ""
 
 
-def _lifecycle_merge(wanted: Json, observed: Json, desired: Any) -> Json:
-    return lifecycle_after(wanted, observed)
+_lifecycle_merge = member_merge("lifecycle_rules", key=_rule_id, prepare=lifecycle_after)
 
 
 def _notifications_merge(wanted: Json, observed: Json, desired: Any) -> Json:
@@ -131,6 +164,7 @@ S3_BUCKET = KindSpec(
     derive=_derive,
     identity=Identity(physical_id="arn"),
     create_only=(CreateOnly(field="region", doc="The bucket's region."),),
+    conflicts=conflicts,
     contents=Contents(describe="every object version and delete marker in it", fake=BucketContents),
     fake=Fake(
         defaults={
@@ -138,9 +172,10 @@ S3_BUCKET = KindSpec(
             "encryption": dict(SSE_S3), "object_lock": {"enabled": False},
             "object_ownership": "BucketOwnerEnforced", "acl": "private", "policy": None, "logging": None,
             "lifecycle_rules": [], "cors_rules": [], "website": None, "transfer_acceleration": False,
-            "requester_pays": False, "notifications": dict(NO_NOTIFICATIONS),
+            "requester_pays": False, "notifications": dict(NO_NOTIFICATIONS), "inventory_configurations": [],
         },
-        checks={"tags": check_tags, "object_lock": check_object_lock},
+        checks={"tags": check_tags, "object_lock": check_object_lock, "policy": check_policy_write,
+                "acl": check_acl, "versioning": check_versioning},
         create_aspects=created_with,
     ),
     aspects=(
@@ -152,32 +187,37 @@ S3_BUCKET = KindSpec(
         # New buckets have all four flags on in AWS since April 2023, but not in moto or older
         # emulators, so a create always writes this aspect rather than trusting the default.
         Aspect(name="block_public_access", doc="Public access block flags.", type=PublicAccessBlock,
-               to_value=_pab_value, normalize=_pab_normal),
-        Aspect(name="encryption", doc="Default encryption.", type=BucketEncryption,
-               to_value=lambda value: value.model_dump(), normalize=_encryption_normal, new_value=dict(SSE_S3)),
+               to_value=_pab_value, merge=_pab_merge, normalize=_pab_normal),
+        Aspect(name="encryption", doc="Default encryption.", type=BucketEncryption, to_value=settings_value,
+               merge=_encryption_merge, normalize=_encryption_normal, new_value=dict(SSE_S3)),
         Aspect(
             name="object_lock", doc="Object Lock and its default retention.", type=dict[str, Any],
-            to_value=_object_lock_value, normalize=object_lock_normal, in_create=True,
+            to_value=object_lock_value, merge=object_lock_merge, normalize=object_lock_normal, in_create=True,
             replace_if=object_lock_replace_reason,
         ),
         # New buckets are BucketOwnerEnforced on AWS since April 2023; moto has no ownership
         # controls on a new bucket (read as ObjectWriter), so a create always writes it.
-        Aspect(name="object_ownership", doc="Object ownership (ACLs on or off).", type=ObjectOwnership),
+        Aspect(name="object_ownership", doc="Object ownership (ACLs on or off; None: no ownership controls).",
+               type=ObjectOwnership, to_value=lambda value: value or None, to_field=_none_is_false,
+               normalize=_ownership_normal),
         Aspect(name="acl", doc="Canned ACL.", type=str, to_field=_canned_only, new_value="private"),
         Aspect(name="policy", doc="Bucket policy.", type=dict[str, Any], to_value=policy_value,
                to_field=_none_is_empty, normalize=policy_normal, new_value=None),
         Aspect(name="logging", doc="Server access logging.", type=BucketLogging, to_value=_model_or_off,
-               to_field=_none_is_false, normalize=logging_normal, new_value=None),
+               to_field=_none_is_false, merge=logging_merge, normalize=logging_normal, new_value=None),
         Aspect(name="lifecycle_rules", doc="Lifecycle rules.", type=list[dict[str, Any]], merge=_lifecycle_merge,
                normalize=lifecycle_normal, new_value=[]),
         Aspect(name="cors_rules", doc="CORS rules.", type=list[dict[str, Any]], normalize=cors_normal, new_value=[]),
-        Aspect(name="website", doc="Static website hosting.", type=dict[str, Any], to_value=_model_or_off,
-               to_field=_none_is_false, normalize=website_normal, new_value=None),
+        Aspect(name="website", doc="Static website hosting.", type=dict[str, Any], to_value=website_value,
+               to_field=_none_is_false, merge=website_merge, normalize=website_normal, new_value=None),
         Aspect(name="transfer_acceleration", doc="Transfer Acceleration.", type=bool, normalize=bool,
                new_value=False),
         Aspect(name="requester_pays", doc="Requester pays.", type=bool, normalize=bool, new_value=False),
         Aspect(name="notifications", doc="Event notifications.", type=dict[str, Any], to_value=notifications_value,
                merge=_notifications_merge, normalize=notifications_normal, new_value=dict(NO_NOTIFICATIONS)),
+        Aspect(name="inventory_configurations", doc="Inventory reports (a set keyed by id).",
+               type=list[dict[str, Any]], to_value=inventory_value, merge=inventory_merge, normalize=inventory_normal,
+               new_value=[]),
     ),
 )
 

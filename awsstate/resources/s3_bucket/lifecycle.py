@@ -22,6 +22,8 @@ from awsstate.canonical import Json, canonical_json
 from awsstate.resources.validation import Tags
 
 __all__ = [
+    "INT32_MAX",
+    "INT64_MAX",
     "MAX_LIFECYCLE_RULES",
     "LifecycleRule",
     "NoncurrentTransition",
@@ -33,6 +35,10 @@ __all__ = [
 ]
 
 MAX_LIFECYCLE_RULES = 1000
+INT32_MAX = 2**31 - 1
+"""The largest day count S3's API takes (an ``Integer``)."""
+INT64_MAX = 2**63 - 1
+"""The largest object size S3's API takes (a ``Long``)."""
 StorageClass = Literal["GLACIER", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "DEEP_ARCHIVE", "GLACIER_IR"]
 """Storage classes a lifecycle transition can move objects to."""
 _MIN_DAYS_IA = 30  # AWS refuses transitions to the IA classes before 30 days
@@ -47,7 +53,7 @@ class Transition(_Frozen):
 
     storage_class: StorageClass
     """The storage class to move objects to."""
-    days: int | None = Field(default=None, ge=0)
+    days: int | None = Field(default=None, ge=0, le=INT32_MAX)
     """Days after creation (``0`` is allowed for GLACIER, INTELLIGENT_TIERING ...)."""
     date: datetime.date | None = None
     """The day (midnight UTC) on which objects move."""
@@ -66,7 +72,7 @@ class NoncurrentTransition(_Frozen):
 
     storage_class: StorageClass
     """The storage class to move versions to."""
-    noncurrent_days: int = Field(ge=1)
+    noncurrent_days: int = Field(ge=1, le=INT32_MAX)
     """Days after the version became noncurrent."""
     newer_noncurrent_versions: int | None = Field(default=None, ge=1, le=100)
     """Keep this many newer noncurrent versions out of the transition."""
@@ -84,11 +90,11 @@ class LifecycleRule(_Frozen):
     """Filter: only keys starting with this prefix (``""`` or unset: every key)."""
     tags: Tags | None = None
     """Filter: only objects carrying all these tags."""
-    object_size_greater_than: int | None = Field(default=None, ge=0)
+    object_size_greater_than: int | None = Field(default=None, ge=0, le=INT64_MAX)
     """Filter: only objects larger than this many bytes."""
-    object_size_less_than: int | None = Field(default=None, ge=1)
+    object_size_less_than: int | None = Field(default=None, ge=1, le=INT64_MAX)
     """Filter: only objects smaller than this many bytes."""
-    expiration_days: int | None = Field(default=None, ge=1)
+    expiration_days: int | None = Field(default=None, ge=1, le=INT32_MAX)
     """Expire current versions this many days after creation."""
     expiration_date: datetime.date | None = None
     """Expire current versions on this day (midnight UTC)."""
@@ -96,13 +102,13 @@ class LifecycleRule(_Frozen):
     """Remove delete markers that have no noncurrent versions left."""
     transitions: list[Transition] | None = None
     """Storage class transitions of current versions."""
-    noncurrent_expiration_days: int | None = Field(default=None, ge=1)
+    noncurrent_expiration_days: int | None = Field(default=None, ge=1, le=INT32_MAX)
     """Delete noncurrent versions this many days after they become noncurrent."""
     newer_noncurrent_versions: int | None = Field(default=None, ge=1, le=100)
     """With ``noncurrent_expiration_days``: keep this many newer noncurrent versions."""
     noncurrent_transitions: list[NoncurrentTransition] | None = None
     """Storage class transitions of noncurrent versions."""
-    abort_incomplete_multipart_upload_days: int | None = Field(default=None, ge=1)
+    abort_incomplete_multipart_upload_days: int | None = Field(default=None, ge=1, le=INT32_MAX)
     """Abort multipart uploads still incomplete this many days after they started."""
 
     @model_validator(mode="after")

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
+from awsstate.canonical import Json
 from awsstate.resources.s3_bucket.access import (
     BucketLogging,
     CannedAcl,
     ObjectLock,
     ObjectOwnership,
     check_policy,
+    policy_value,
 )
 from awsstate.resources.s3_bucket.cors import MAX_CORS_RULES, CorsRule
+from awsstate.resources.s3_bucket.inventory import MAX_INVENTORY_CONFIGURATIONS, InventoryConfiguration
 from awsstate.resources.s3_bucket.lifecycle import MAX_LIFECYCLE_RULES, LifecycleRule
 from awsstate.resources.s3_bucket.naming import validate_bucket_name
-from awsstate.resources.s3_bucket.notifications import BucketNotifications
+from awsstate.resources.s3_bucket.notifications import BucketNotifications, check_target_region
+from awsstate.resources.s3_bucket.rules import bucket_conflicts
 from awsstate.resources.s3_bucket.website import BucketWebsite
+from awsstate.resources.settings import Settings
 from awsstate.resources.validation import Region, Tags
 from awsstate.spec import DesiredModel
 
@@ -55,35 +60,50 @@ def _lock_shorthand(value: object) -> object:
     return value
 
 
-class PublicAccessBlock(BaseModel):
-    """The bucket's four public access block flags (each defaults to ``True``: blocked)."""
+class PublicAccessBlock(Settings):
+    """The bucket's four public access block flags.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    A flag left unset is unmanaged: an existing bucket keeps its value, a new bucket gets AWS's
+    default (``True``: blocked). ``PublicAccessBlock(block_public_acls=True)`` changes that one
+    flag only. ``block_public_access=True`` / ``False`` set all four.
+    """
 
     block_public_acls: bool = True
-    """Reject requests that set public ACLs."""
+    """Reject requests that set public ACLs (a public canned ACL is then refused)."""
     ignore_public_acls: bool = True
     """Ignore public ACLs on the bucket and its objects."""
     block_public_policy: bool = True
-    """Reject bucket policies that grant public access."""
+    """Reject bucket policies that grant public access (a public ``policy`` is then refused)."""
     restrict_public_buckets: bool = True
     """Restrict access to buckets with public policies to AWS services and the account."""
 
 
-class BucketEncryption(BaseModel):
-    """Default encryption for new objects: SSE-S3 (``AES256``), SSE-KMS or DSSE-KMS."""
+EncryptionAlgorithm = Literal["AES256", "aws:kms", "aws:kms:dsse"]
+"""SSE-S3 (``AES256``), SSE-KMS (``aws:kms``) or DSSE-KMS (``aws:kms:dsse``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    algorithm: Literal["AES256", "aws:kms", "aws:kms:dsse"] = "AES256"
+class BucketEncryption(Settings):
+    """Default encryption for new objects: SSE-S3 (``AES256``), SSE-KMS or DSSE-KMS.
+
+    A sub-field left unset is unmanaged: ``BucketEncryption(bucket_key_enabled=False)`` turns the
+    Bucket Key off and keeps the algorithm and key the bucket has. On a bucket that has none
+    configured, unset sub-fields take AWS's default (SSE-S3, no key, no Bucket Key).
+    """
+
+    algorithm: EncryptionAlgorithm = "AES256"
     """``AES256`` (SSE-S3, the AWS default), ``aws:kms`` (SSE-KMS) or ``aws:kms:dsse``."""
     kms_key_id: str | None = Field(default=None, min_length=1, max_length=2048)
-    """KMS key id, key ARN or alias ARN; ``None`` with a KMS algorithm uses the ``aws/s3`` key."""
+    """KMS key id, key ARN or alias ARN (KMS algorithms only); given as ``None``: the AWS managed
+    ``aws/s3`` key. Giving it needs ``algorithm``."""
     bucket_key_enabled: bool = False
-    """Use an S3 Bucket Key to cut KMS request costs (KMS algorithms only)."""
+    """Use an S3 Bucket Key to cut KMS request costs (KMS algorithms only; ``True`` needs ``algorithm``)."""
 
     @model_validator(mode="after")
     def _kms_fields_need_kms(self) -> BucketEncryption:
+        kms_given = "kms_key_id" in self.model_fields_set or self.bucket_key_enabled
+        if kms_given and "algorithm" not in self.model_fields_set:
+            raise ValueError("kms_key_id and bucket_key_enabled=True need algorithm ('aws:kms' or 'aws:kms:dsse'): "
+                             "on an SSE-S3 bucket they would mean nothing")
         if self.algorithm == "AES256" and (self.kms_key_id is not None or self.bucket_key_enabled):
             raise ValueError("kms_key_id and bucket_key_enabled need algorithm 'aws:kms' or 'aws:kms:dsse'")
         return self
@@ -131,8 +151,10 @@ class S3BucketDesired(DesiredModel):
     """Lifecycle rules (at most 1000, ids unique). ``[]``: no lifecycle configuration."""
     cors_rules: Annotated[list[CorsRule], Field(max_length=MAX_CORS_RULES)] | None = None
     """CORS rules, first match wins (at most 100). ``[]``: no CORS configuration."""
-    object_ownership: ObjectOwnership | None = None
-    """Object ownership. ``BucketOwnerEnforced`` (AWS's default for new buckets) disables ACLs."""
+    object_ownership: ObjectOwnership | Literal[False] | None = None
+    """Object ownership. ``BucketOwnerEnforced`` (AWS's default for new buckets) disables ACLs.
+    ``False``: no ownership controls (DeleteBucketOwnershipControls; the bucket then behaves as
+    ``ObjectWriter``)."""
     acl: CannedAcl | None = None
     """The bucket's canned ACL. Anything but ``private`` needs ACLs enabled (``object_ownership``
     ``BucketOwnerPreferred`` or ``ObjectWriter``) and public ones a public access block that allows them."""
@@ -147,12 +169,45 @@ class S3BucketDesired(DesiredModel):
     """Transfer Acceleration on (``True``) or suspended (``False``). Not for names with dots."""
     requester_pays: bool | None = None
     """``True``: requesters pay for requests and downloads; ``False``: the owner pays."""
-    notifications: Annotated[BucketNotifications, BeforeValidator(lambda v: BucketNotifications() if v == {} else v)] \
-        | None = None
+    notifications: Annotated[BucketNotifications,
+                             BeforeValidator(lambda v: BucketNotifications.none() if v == {} else v)] | None = None
     """Event notifications to SQS, SNS, Lambda and EventBridge. ``{}``: none."""
+    inventory_configurations: Annotated[list[InventoryConfiguration],
+                                        Field(max_length=MAX_INVENTORY_CONFIGURATIONS)] | None = None
+    """Inventory reports (a set keyed by id; see ``purge_inventory_configurations``). ``[]``: none."""
+    purge_inventory_configurations: bool = True
+    """``True``: ``inventory_configurations`` is the complete set. ``False``: only put the ones listed."""
+    purge_lifecycle_rules: bool = True
+    """``True``: ``lifecycle_rules`` is the complete set. ``False``: only put the rules listed (by id),
+    and keep the bucket's other rules."""
     force_destroy: bool = False
     """With ``state="absent"`` (or a replace): also delete every object version and delete marker.
     Without it a non-empty bucket is never deleted."""
+
+    @field_validator("policy")
+    @classmethod
+    def _valid_policy(cls, value: dict[str, Any] | str | None, info: ValidationInfo) -> dict[str, Any] | str | None:
+        name = info.data.get("name")
+        if value is not None and isinstance(name, str):
+            check_policy(value, name)
+        return value
+
+    @field_validator("notifications")
+    @classmethod
+    def _targets_in_region(cls, value: BucketNotifications | None, info: ValidationInfo) -> BucketNotifications | None:
+        region = info.data.get("region")
+        if value is not None and isinstance(region, str):
+            for target in value.targets:
+                check_target_region(target.arn, region)
+        return value
+
+    @field_validator("inventory_configurations")
+    @classmethod
+    def _unique_inventory_ids(cls, value: list[InventoryConfiguration] | None) -> list[InventoryConfiguration] | None:
+        ids = [item.id for item in value or []]
+        if len(ids) != len(set(ids)):
+            raise ValueError("inventory configuration ids must be unique")
+        return value
 
     @field_validator("lifecycle_rules")
     @classmethod
@@ -162,18 +217,30 @@ class S3BucketDesired(DesiredModel):
             raise ValueError("lifecycle rule ids must be unique")
         return rules
 
+    def _given_values(self) -> dict[str, Json]:
+        """What the fields given say, as canonical values (for the checks of settings S3 refuses together)."""
+        values: dict[str, Json] = {}
+        block = self.block_public_access
+        if block is not None:
+            values["block_public_access"] = (dict.fromkeys(PublicAccessBlock.model_fields, block)
+                                             if isinstance(block, bool) else block.model_dump())
+        if self.policy is not None:
+            values["policy"] = policy_value(self.policy)
+        if self.acl is not None:
+            values["acl"] = self.acl
+        if self.object_ownership is not None:
+            values["object_ownership"] = self.object_ownership or None
+        if self.versioning is not None:
+            values["versioning"] = "Enabled" if self.versioning else "Suspended"
+        if self.object_lock is not None:
+            values["object_lock"] = {"enabled": self.object_lock.enabled}
+        return values
+
     @model_validator(mode="after")
     def _consistent(self) -> S3BucketDesired:
-        if self.policy is not None:
-            try:
-                check_policy(self.policy, self.name)
-            except ValueError as error:
-                raise ValueError(f"policy: {error}") from None
-        if self.acl not in (None, "private") and self.object_ownership == "BucketOwnerEnforced":
-            raise ValueError(f"acl: {self.acl!r} needs ACLs, which object_ownership 'BucketOwnerEnforced' disables; "
-                             "use 'BucketOwnerPreferred' or 'ObjectWriter', or acl='private'")
-        if self.object_lock is not None and self.object_lock.enabled and self.versioning is False:
-            raise ValueError("object_lock: Object Lock needs versioning; versioning=False contradicts it")
+        problem = bucket_conflicts(self._given_values())
+        if problem:
+            raise ValueError(problem)
         if self.transfer_acceleration and "." in self.name:
             raise ValueError("transfer_acceleration: AWS does not support it for bucket names containing dots")
         return self

@@ -20,8 +20,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from awsstate.arn import parse_arn
 from awsstate.canonical import Json, canonical_json, canonical_set, json_list
+from awsstate.refs import allow_ref
 from awsstate.resources.s3_bucket.lifecycle import stable_id
+from awsstate.resources.settings import Settings
 
 __all__ = [
     "NOTIFICATION_EVENTS",
@@ -30,6 +33,7 @@ __all__ = [
     "notifications_after",
     "notifications_normal",
     "notifications_value",
+    "check_target_region",
     "target_type",
 ]
 
@@ -47,7 +51,7 @@ NOTIFICATION_EVENTS = frozenset({
 """Event types S3 can notify about."""
 
 _ARN = re.compile(
-    r"^arn:aws(-cn|-us-gov)?:(?P<service>sqs|sns|lambda):[a-z0-9-]+:\d{12}:"
+    r"^arn:[a-z-]+:(?P<service>sqs|sns|lambda):[a-z0-9-]+:\d{12}:"
     r"(?P<rest>[A-Za-z0-9_.-]+(\.fifo)?|function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?)\Z"
 )
 _TYPES: dict[str, Literal["queue", "topic", "lambda"]] = {"sqs": "queue", "sns": "topic", "lambda": "lambda"}
@@ -56,9 +60,22 @@ _TYPES: dict[str, Literal["queue", "topic", "lambda"]] = {"sqs": "queue", "sns":
 def target_type(arn: str) -> Literal["queue", "topic", "lambda"]:
     """``queue``, ``topic`` or ``lambda``, from a target ARN (``ValueError`` when it is none of them)."""
     match = _ARN.match(arn)
-    if not match or (match["service"] == "lambda") != match["rest"].startswith("function:"):
+    if not match or (match["service"] == "lambda") != match["rest"].startswith("function:") or parse_arn(arn) is None:
         raise ValueError(f"{arn!r} is not the ARN of an SQS queue, SNS topic or Lambda function")
     return _TYPES[match["service"]]
+
+
+def check_target_region(arn: str, region: str) -> None:
+    """S3 notifies only targets in the bucket's own region (and so partition)."""
+    parts = parse_arn(arn)
+    if parts is not None and parts.region != region:
+        raise ValueError(f"notification target {arn!r} is in {parts.region}, but the bucket is in {region}: S3 "
+                         "notifies only queues, topics and functions in the bucket's region")
+
+
+def _target_arn(arn: str) -> str:
+    target_type(arn)
+    return arn
 
 
 class NotificationTarget(BaseModel):
@@ -80,8 +97,7 @@ class NotificationTarget(BaseModel):
     @field_validator("arn")
     @classmethod
     def _valid_arn(cls, arn: str) -> str:
-        target_type(arn)
-        return arn
+        return allow_ref(_target_arn, kinds=("sqs_queue", "sns_topic"))(arn)
 
     @field_validator("events")
     @classmethod
@@ -103,10 +119,13 @@ def _events_overlap(a: list[str], b: list[str]) -> bool:
     return False
 
 
-class BucketNotifications(BaseModel):
-    """Every event notification of a bucket. ``BucketNotifications()`` (or ``{}``): none."""
+class BucketNotifications(Settings):
+    """Every event notification of a bucket: ``targets`` and ``eventbridge``.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    A part left unset is unmanaged (``BucketNotifications(eventbridge=True)`` keeps the targets
+    the bucket has; on a bucket without notifications it gets none). ``notifications={}`` on the
+    bucket, or :meth:`none`, removes every notification.
+    """
 
     targets: list[NotificationTarget] = Field(default_factory=list)
     """Queues, topics and functions to notify."""
@@ -129,11 +148,20 @@ class BucketNotifications(BaseModel):
                                      "and overlapping prefix/suffix): AWS rejects overlapping configurations")
         return self
 
+    @classmethod
+    def none(cls) -> BucketNotifications:
+        """No notification at all (what ``notifications={}`` means)."""
+        return cls(targets=[], eventbridge=False)
+
 
 def notifications_value(value: BucketNotifications) -> Json:
-    """The canonical value of the user's notifications (ids not yet assigned)."""
-    return {"eventbridge": value.eventbridge,
-            "targets": [t.model_dump(mode="json", exclude_none=True) for t in value.targets]}
+    """The canonical value of the user's notifications: the parts given (target ids not yet assigned)."""
+    out: dict[str, Json] = {}
+    if value.given("eventbridge"):
+        out["eventbridge"] = value.eventbridge
+    if value.given("targets"):
+        out["targets"] = [t.model_dump(mode="json", exclude_none=True) for t in value.targets]
+    return out
 
 
 def _normal_target(target: Json) -> dict[str, Json]:
@@ -161,10 +189,15 @@ def notifications_normal(value: Json) -> object:
 
 
 def notifications_after(wanted: Json, observed: Json) -> Json:
-    """The notifications to hold: the user's, targets without an id given the id AWS would keep."""
+    """The notifications to hold: the user's, targets without an id given the id AWS would keep;
+    a part the user did not give (``targets`` or ``eventbridge``) kept as it is."""
     wanted = wanted if isinstance(wanted, dict) else {}
     have = observed if isinstance(observed, dict) else {}
     existing = [t for t in json_list(have.get("targets")) if isinstance(t, dict)]
+    if "targets" not in wanted:
+        return {"eventbridge": bool(wanted.get("eventbridge", have.get("eventbridge"))), "targets": list(existing)}
+    if "eventbridge" not in wanted:
+        wanted = {**wanted, "eventbridge": bool(have.get("eventbridge"))}
     targets = [t for t in json_list(wanted.get("targets")) if isinstance(t, dict)]
     taken = {t.get("id") for t in targets if t.get("id")}
     result: list[Json] = []

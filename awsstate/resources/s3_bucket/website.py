@@ -7,11 +7,12 @@ match wins) and is kept.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from awsstate.canonical import Json
+from awsstate.resources.settings import Settings, settings_value
 
 __all__ = [
     "MAX_ROUTING_RULES",
@@ -20,6 +21,7 @@ __all__ = [
     "RoutingCondition",
     "RoutingRedirect",
     "RoutingRule",
+    "website_merge",
     "website_normal",
     "website_value",
 ]
@@ -85,9 +87,13 @@ class RoutingRule(_Frozen):
     """When (unset: every request)."""
 
 
-class BucketWebsite(_Frozen):
+class BucketWebsite(Settings):
     """Static website hosting: either ``index_document`` (with optional error document and routing
-    rules) or ``redirect_all_requests_to``."""
+    rules) or ``redirect_all_requests_to``.
+
+    ``error_document`` and ``routing_rules`` left unset keep what the website has (given as
+    ``None``: removed). ``redirect_all_requests_to`` replaces the whole configuration.
+    """
 
     index_document: str | None = Field(default=None, min_length=1, max_length=1024)
     """The suffix served for directory requests (``index.html``); must not contain ``/``."""
@@ -115,9 +121,26 @@ class BucketWebsite(_Frozen):
         return self
 
 
-def website_value(website: BucketWebsite) -> Json:
-    """The canonical value of the user's website configuration."""
-    return website.model_dump(mode="json", exclude_none=True)
+def website_value(website: BucketWebsite | bool) -> Json:
+    """The canonical value of the user's website configuration: the sub-fields given (``None``:
+    remove that part); ``None`` for no website (``False``)."""
+    if not isinstance(website, BucketWebsite):
+        return None
+    return settings_value(website)
+
+
+_INDEX_PARTS = ("error_document", "routing_rules")
+
+
+def website_merge(wanted: Json, observed: Json, desired: Any) -> Json:
+    """The website to hold: in index mode, unset parts keep the current website's."""
+    if not isinstance(wanted, dict):
+        return None
+    if wanted.get("redirect_all_requests_to") is not None:
+        return {k: v for k, v in wanted.items() if v is not None}
+    base = observed if isinstance(observed, dict) and not observed.get("redirect_all_requests_to") else {}
+    merged = {**{k: base[k] for k in _INDEX_PARTS if k in base}, **wanted}
+    return {k: v for k, v in merged.items() if v is not None and k != "redirect_all_requests_to"}
 
 
 def _drop_empty(value: Json) -> Json:

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsstate.canonical import Json, canonical_json
+from awsstate.canonical import Json, canonical_document, canonical_json
 from awsstate.manager import Manager
 from awsstate.policies import canonical_policy
 from awsstate.resources.common import FIFO_BY_NAME, FIFO_SUFFIX, carried, tags_aspect
 from awsstate.resources.identifiers import arn_partition
+from awsstate.resources.settings import member_merge, overlay, settings_value
 from awsstate.resources.sns_topic.models import ObservedSubscription, SnsTopicDesired, Subscription
 from awsstate.spec import Aspect, Attribute, Fake, KindSpec
 
@@ -48,7 +49,8 @@ def _document_value(value: dict[str, Any]) -> Json:
 
 
 def _document_normal(value: Json) -> object:
-    return canonical_json(value) if isinstance(value, dict) and value else None
+    # Compared by meaning: AWS hands numbers back as given or normalised ("20" and 20 are the same).
+    return canonical_json(canonical_document(value)) if isinstance(value, dict) and value else None
 
 
 def _policy_normal(value: Json) -> object:
@@ -56,14 +58,11 @@ def _policy_normal(value: Json) -> object:
 
 
 def subscription_value(sub: Subscription) -> dict[str, Json]:
-    """The canonical value of one desired subscription."""
-    return {
-        "protocol": sub.protocol,
-        "endpoint": sub.endpoint,
-        "filter_policy": dict(sub.filter_policy) if sub.filter_policy else None,
-        "filter_policy_scope": sub.filter_policy_scope or DEFAULT_FILTER_POLICY_SCOPE,
-        "raw_message_delivery": sub.raw_message_delivery,
-    }
+    """The canonical value of one desired subscription: its key and the attributes given."""
+    value = settings_value(sub)
+    if "filter_policy" in value:
+        value["filter_policy"] = dict(sub.filter_policy) if sub.filter_policy else None
+    return value
 
 
 def _sort_key(entry: Json) -> tuple[str, str]:
@@ -72,21 +71,36 @@ def _sort_key(entry: Json) -> tuple[str, str]:
     return (str(entry.get("protocol")), str(entry.get("endpoint")))
 
 
-def _subscription_list(value: tuple[Subscription, ...]) -> list[Json]:
-    return sorted((subscription_value(s) for s in value), key=_sort_key)
+def _member_key(entry: Json) -> str:
+    protocol, endpoint = _sort_key(entry)
+    return f"{protocol} {endpoint}"
 
 
 def _subscriptions_value(value: tuple[Subscription, ...]) -> Json:
-    return _subscription_list(value)
+    return sorted((subscription_value(s) for s in value), key=_sort_key)
 
 
-def _subscriptions_merge(wanted: Json, observed: Json, desired: Any) -> Json:
-    # Subscriptions awaiting confirmation can be neither changed nor removed: keep them as they are.
-    pending = {_sort_key(e): e for e in (observed if isinstance(observed, list) else [])
-               if isinstance(e, dict) and e.get("pending")}
-    after: list[Json] = [pending.pop(_sort_key(v), v) for v in (wanted if isinstance(wanted, list) else [])]
-    after.extend(pending.values())
-    return sorted(after, key=_sort_key)
+def _combine(wanted: Json, current: Json) -> Json:
+    # Awaiting confirmation: it can be neither changed nor removed. Otherwise unset attributes keep theirs.
+    if isinstance(current, dict) and current.get("pending"):
+        return current
+    return overlay(wanted, current, {})
+
+
+_NEW_SUBSCRIPTION: dict[str, Json] = {"filter_policy": None, "filter_policy_scope": DEFAULT_FILTER_POLICY_SCOPE,
+                                      "raw_message_delivery": False}
+"""What AWS gives a new subscription whose attributes are not given."""
+
+
+def _with_defaults(merged: Json) -> Json:
+    # A new subscription's unset attributes take AWS's defaults; awaiting confirmation: kept as it is.
+    entries = [e if not isinstance(e, dict) or e.get("pending") else {**_NEW_SUBSCRIPTION, **e}
+               for e in (merged if isinstance(merged, list) else [])]
+    return sorted(entries, key=_sort_key)
+
+
+_subscriptions_merge = member_merge("subscriptions", key=_member_key, combine=_combine, finish=_with_defaults,
+                                    keep=lambda key, entry: isinstance(entry, dict) and bool(entry.get("pending")))
 
 
 def _subscriptions_field(value: Json) -> Any:
@@ -102,7 +116,9 @@ def _subscription_normal(entry: Json) -> str:
     policy = entry.get("filter_policy")
     return canonical_json({
         "protocol": entry.get("protocol"), "endpoint": entry.get("endpoint"),
-        "filter_policy": policy if isinstance(policy, dict) and policy else None,
+        # Numbers by value (1.0 is 1); strings stay strings: a filter matching "1" is not one matching 1.
+        "filter_policy": canonical_document(policy, scalars_as_strings=False) if isinstance(policy, dict) and policy
+        else None,
         "filter_policy_scope": entry.get("filter_policy_scope") or DEFAULT_FILTER_POLICY_SCOPE,
         "raw_message_delivery": bool(entry.get("raw_message_delivery")),
     })
@@ -130,7 +146,7 @@ SNS_TOPIC = KindSpec(
     create_only=(FIFO_BY_NAME,),
     # AWS gives a new topic a default policy naming its own ARN and account; the in-memory fake
     # cannot build that from a static default and starts with none (only `get` shows it).
-    fake=Fake(defaults={"display_name": "", "tags": {}, "subscriptions": []}),
+    fake=Fake(defaults={"display_name": "", "tags": {}, "subscriptions": [], "content_based_deduplication": False}),
     aspects=(
         carried("display_name", "Display name (SMS/email sender).", str, normalize=_text_normal),
         carried("policy", "Access policy (semantic comparison).", dict[str, Any], to_value=_document_value,
@@ -139,6 +155,9 @@ SNS_TOPIC = KindSpec(
                  to_field=lambda value: value or "", normalize=_key_normal),
         carried("delivery_policy", "HTTP/S delivery retry policy (semantic comparison).", dict[str, Any],
                  to_value=_document_value, to_field=lambda value: value or {}, normalize=_document_normal),
+        # Export: False is what a standard topic reports, where the field cannot be set at all.
+        carried("content_based_deduplication", "FIFO content-based deduplication.", bool, normalize=bool,
+                to_field=lambda value: True if value else None),
         tags_aspect(in_create=True),
         Aspect(name="subscriptions", doc="Subscriptions (full set, by protocol and endpoint).",
                type=list[ObservedSubscription], to_value=_subscriptions_value, to_field=_subscriptions_field,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Annotated, Any, Literal
 
@@ -18,9 +17,12 @@ from pydantic import (
 )
 
 from awsstate.arn import parse_arn
+from awsstate.canonical import check_json, load_json
 from awsstate.policies import validate_policy
+from awsstate.refs import allow_ref
 from awsstate.resources.common import FIFO_SUFFIX, check_fifo_name
-from awsstate.resources.identifiers import validate_kms_key_id, validate_named
+from awsstate.resources.identifiers import validate_kms_key_or_ref, validate_named
+from awsstate.resources.settings import Settings
 from awsstate.resources.sqs_queue.naming import validate_queue_arn
 from awsstate.resources.validation import Region, Tags
 from awsstate.spec import DesiredModel
@@ -55,12 +57,8 @@ TopicName = Annotated[str, AfterValidator(validate_topic_name)]
 def _json_object_text(value: object) -> object:
     # JSON documents may be given as text, as the console and the API show them; blank means none.
     if isinstance(value, str):
-        if not value.strip():
-            return {}
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"not valid JSON: {error}") from None
+        return load_json(value) if value.strip() else {}
+    check_json(value)
     return value
 
 
@@ -82,7 +80,7 @@ _PHONE = re.compile(r"^\+?[1-9]\d{1,14}\Z")
 
 def _check_endpoint(protocol: str, endpoint: str) -> None:
     if protocol == "sqs":
-        validate_queue_arn(endpoint)
+        allow_ref(validate_queue_arn, kinds=("sqs_queue",))(endpoint)
         return
     if protocol in ("http", "https"):
         if not endpoint.startswith(f"{protocol}://") or len(endpoint) <= len(protocol) + 3:
@@ -105,10 +103,13 @@ def _check_endpoint(protocol: str, endpoint: str) -> None:
                          f"got {endpoint!r}")
 
 
-class Subscription(BaseModel):
-    """One subscription of the topic, identified by ``protocol`` and ``endpoint``."""
+class Subscription(Settings):
+    """One subscription of the topic, identified by ``protocol`` and ``endpoint``.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    An attribute left unset (``filter_policy``, ``filter_policy_scope``, ``raw_message_delivery``)
+    keeps the subscription's value; a new subscription gets AWS's default (no filter, the SNS
+    envelope). ``filter_policy={}`` (or ``None``) given removes the filter.
+    """
 
     protocol: Protocol
     """How messages are delivered: ``sqs``, ``lambda``, ``http``/``https``, ``email``/``email-json``,
@@ -160,12 +161,20 @@ class SnsTopicDesired(DesiredModel):
     AWS-managed key); ``""``: no encryption."""
     delivery_policy: JsonObject | None = None
     """How HTTP/S deliveries are retried and throttled (a JSON object), compared semantically; ``{}``: none."""
+    content_based_deduplication: bool | None = None
+    """FIFO topics only: deduplicate messages by a SHA-256 of the body when no deduplication id is sent."""
     tags: Tags | None = None
-    """The complete set of tags: tags not listed are removed; ``{}`` removes all."""
+    """The complete set of tags: tags not listed are removed; ``{}`` removes all (see ``purge_tags``)."""
+    purge_tags: bool = True
+    """``True``: ``tags`` is the complete set. ``False``: only add or update the tags listed."""
     subscriptions: tuple[Subscription, ...] | None = None
     """The complete set of subscriptions: missing ones are subscribed, changed attributes updated,
-    others unsubscribed; ``()`` removes all. Unset: subscriptions are left alone. Subscriptions
-    waiting for confirmation (email, http/https) cannot be changed or removed until confirmed."""
+    others unsubscribed; ``()`` removes all (see ``purge_subscriptions``). Unset: subscriptions are
+    left alone. Subscriptions waiting for confirmation (email, http/https) cannot be changed or
+    removed until confirmed."""
+    purge_subscriptions: bool = True
+    """``True``: ``subscriptions`` is the complete set. ``False``: only subscribe (and update) the
+    ones listed, and leave other subscriptions alone."""
 
     @property
     def is_fifo(self) -> bool:
@@ -180,7 +189,15 @@ class SnsTopicDesired(DesiredModel):
     @field_validator("kms_master_key_id")
     @classmethod
     def _kms_key(cls, value: str | None) -> str | None:
-        return value if not value else validate_kms_key_id(value)
+        return value if not value else validate_kms_key_or_ref(value)
+
+    @field_validator("content_based_deduplication")
+    @classmethod
+    def _deduplication_needs_fifo(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        name = info.data.get("name")
+        if value is not None and name is not None and not name.endswith(FIFO_SUFFIX):
+            raise ValueError("only FIFO topics (names ending in '.fifo') have content-based deduplication")
+        return value
 
     @field_validator("subscriptions")
     @classmethod

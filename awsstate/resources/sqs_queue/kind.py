@@ -28,6 +28,7 @@ from awsstate.manager import Manager
 from awsstate.policies import canonical_policy
 from awsstate.resources.common import FIFO_BY_NAME, FIFO_SUFFIX, carried, tags_aspect
 from awsstate.resources.identifiers import arn_partition
+from awsstate.resources.settings import overlay, settings_value
 from awsstate.resources.sqs_queue.models import (
     DEFAULT_KMS_DATA_KEY_REUSE_SECONDS,
     QueueEncryption,
@@ -48,13 +49,28 @@ _ALLOW_ALL: dict[str, Json] = {"permission": "allowAll", "source_queue_arns": []
 
 
 def _redrive_value(value: RedrivePolicy | bool) -> Json:
-    if isinstance(value, RedrivePolicy):
-        return {"dead_letter_target_arn": value.dead_letter_target_arn, "max_receive_count": value.max_receive_count}
-    return None
+    return settings_value(value) if isinstance(value, RedrivePolicy) else None
+
+
+def _redrive_merge(wanted: Json, observed: Json, desired: Any) -> Json:
+    # An unset max_receive_count keeps the queue's; a queue without a redrive policy gets 10.
+    return overlay(wanted, observed, {"max_receive_count": 10}) if isinstance(wanted, dict) else None
 
 
 def _redrive_allow_value(value: RedriveAllowPolicy) -> Json:
-    return {"permission": value.permission, "source_queue_arns": list(canonical_set(value.source_queue_arns))}
+    out = settings_value(value)
+    if "source_queue_arns" in out:
+        out["source_queue_arns"] = canonical_set(value.source_queue_arns)
+    return out
+
+
+def _redrive_allow_merge(wanted: Json, observed: Json, desired: Any) -> Json:
+    merged = overlay(wanted, observed, _ALLOW_ALL)
+    if not wanted:
+        return observed  # nothing given: nothing managed
+    if merged.get("permission") != "byQueue":
+        merged["source_queue_arns"] = []
+    return merged
 
 
 def _redrive_allow_normal(value: Json) -> object:
@@ -66,12 +82,14 @@ def _redrive_allow_normal(value: Json) -> object:
             "source_queue_arns": canonical_set(sources if isinstance(sources, list) else [])}
 
 
-def _encryption_value(value: QueueEncryption) -> Json:
-    reuse = value.kms_data_key_reuse_period_seconds
-    if value.mode == "kms" and reuse is None:
-        reuse = DEFAULT_KMS_DATA_KEY_REUSE_SECONDS
-    return {"mode": value.mode, "kms_master_key_id": value.kms_master_key_id,
-            "kms_data_key_reuse_period_seconds": reuse}
+def _encryption_merge(wanted: Json, observed: Json, desired: Any) -> Json:
+    # Unset sub-fields keep the queue's; a queue moving to KMS gets AWS's default reuse period.
+    merged = overlay(wanted, observed, SQS_ENCRYPTION_DEFAULT)
+    if merged.get("mode") != "kms":
+        merged.update(kms_master_key_id=None, kms_data_key_reuse_period_seconds=None)
+    elif merged.get("kms_data_key_reuse_period_seconds") is None:
+        merged["kms_data_key_reuse_period_seconds"] = DEFAULT_KMS_DATA_KEY_REUSE_SECONDS
+    return merged
 
 
 def _encryption_normal(value: Json) -> object:
@@ -109,7 +127,7 @@ SQS_QUEUE = KindSpec(
     scope="region",
     regional=True,
     attributes=(Attribute("region", "Where the queue lives."), Attribute("arn", "The queue's ARN."),
-                Attribute("url", "The queue's URL (what the SQS API addresses it by)."),
+                Attribute("url", "The queue's URL (what the SQS API addresses it by).", derivable=False),
                 Attribute("fifo", "Whether it is a FIFO queue.", bool)),
     derive=_derive,
     create_only=(FIFO_BY_NAME,),
@@ -133,12 +151,12 @@ SQS_QUEUE = KindSpec(
         carried("content_based_deduplication", "FIFO content-based deduplication.", bool,
                 to_field=lambda value: True if value else None),
         carried("redrive_policy", "Dead-letter queue and max receives.", RedrivePolicy,
-                to_value=_redrive_value, to_field=lambda value: value or False),
+                to_value=_redrive_value, to_field=lambda value: value or False, merge=_redrive_merge),
         carried("redrive_allow_policy", "Queues allowed to use this one as dead-letter queue.", RedriveAllowPolicy,
                 to_value=_redrive_allow_value, to_field=lambda value: value or _ALLOW_ALL,
-                normalize=_redrive_allow_normal),
+                merge=_redrive_allow_merge, normalize=_redrive_allow_normal),
         carried("encryption", "Server-side encryption (SSE-SQS, SSE-KMS or none).", QueueEncryption,
-                to_value=_encryption_value, normalize=_encryption_normal),
+                to_value=settings_value, merge=_encryption_merge, normalize=_encryption_normal),
         carried("policy", "Access policy (semantic comparison).", dict[str, Any], to_value=_policy_value,
                 to_field=lambda value: value or {}, normalize=_policy_normal),
         tags_aspect(in_create=True),

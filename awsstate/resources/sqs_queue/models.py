@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
@@ -17,8 +16,10 @@ from pydantic import (
 
 from awsstate.arn import parse_arn
 from awsstate.policies import parse_policy, validate_policy
+from awsstate.refs import allow_ref
 from awsstate.resources.common import check_fifo_name
-from awsstate.resources.identifiers import validate_kms_key_id
+from awsstate.resources.identifiers import validate_kms_key_or_ref
+from awsstate.resources.settings import Settings
 from awsstate.resources.sqs_queue.naming import FIFO_SUFFIX, validate_queue_arn, validate_queue_name
 from awsstate.resources.validation import Region, Tags
 from awsstate.spec import DesiredModel
@@ -41,10 +42,10 @@ DEFAULT_KMS_DATA_KEY_REUSE_SECONDS = 300
 QueueName = Annotated[str, AfterValidator(validate_queue_name)]
 """A queue name AWS accepts: 1-80 characters of ``[A-Za-z0-9_-]``, plus ``.fifo`` for FIFO queues."""
 
-QueueArn = Annotated[str, AfterValidator(validate_queue_arn)]
+QueueArn = Annotated[str, AfterValidator(allow_ref(validate_queue_arn, kinds=("sqs_queue",)))]
 """A well-formed SQS queue ARN."""
 
-KmsKeyId = Annotated[str, AfterValidator(validate_kms_key_id)]
+KmsKeyId = Annotated[str, AfterValidator(validate_kms_key_or_ref)]
 """A KMS key id, ``mrk-`` id, ``alias/<name>``, or key or alias ARN."""
 
 
@@ -55,10 +56,23 @@ def _policy_text(value: object) -> object:
     return value
 
 
+MAX_POLICY_BYTES = 8192
+"""SQS's limit on a queue policy's size."""
+MAX_POLICY_STATEMENTS = 20
+"""SQS's limit on a queue policy's statements."""
+
+
 def _resource_policy(value: dict[str, Any]) -> dict[str, Any]:
     if not value:
         return {}
-    validate_policy(value, require_principal=True)
+    document = validate_policy(value, require_principal=True)
+    size = len(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode())
+    if size > MAX_POLICY_BYTES:
+        raise ValueError(f"the queue policy is {size} bytes (compact JSON); SQS allows at most {MAX_POLICY_BYTES}")
+    statements = document.get("Statement")
+    count = len(statements) if isinstance(statements, list) else 1
+    if count > MAX_POLICY_STATEMENTS:
+        raise ValueError(f"the queue policy has {count} statements; SQS allows at most {MAX_POLICY_STATEMENTS}")
     return value
 
 
@@ -66,22 +80,25 @@ ResourcePolicy = Annotated[dict[str, Any], BeforeValidator(_policy_text), AfterV
 """A resource policy as a mapping or JSON text; every statement needs a Principal. ``{}``: none."""
 
 
-class RedrivePolicy(BaseModel):
-    """Where messages go after too many failed receives: the dead-letter queue and the threshold."""
+class RedrivePolicy(Settings):
+    """Where messages go after too many failed receives: the dead-letter queue and the threshold.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    ``max_receive_count`` left unset keeps the queue's (a queue without a redrive policy gets 10).
+    """
 
     dead_letter_target_arn: QueueArn
     """The dead-letter queue's ARN. It must exist, in the same account and region, and be FIFO
     exactly when this queue is."""
     max_receive_count: int = Field(default=10, ge=1, le=1000)
-    """Receives before a message moves to the dead-letter queue (1-1000; AWS's default is 10)."""
+    """Receives before a message moves to the dead-letter queue (1-1000; the usual default is 10)."""
 
 
-class RedriveAllowPolicy(BaseModel):
-    """Which source queues may use this queue as their dead-letter queue."""
+class RedriveAllowPolicy(Settings):
+    """Which source queues may use this queue as their dead-letter queue.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Left unset (``RedriveAllowPolicy()``) it changes nothing. ``permission`` ``byQueue`` comes with
+    its ``source_queue_arns``; the other permissions have none.
+    """
 
     permission: Literal["allowAll", "denyAll", "byQueue"] = "allowAll"
     """``allowAll`` (AWS's default: any queue in the account), ``denyAll``, or ``byQueue``."""
@@ -90,6 +107,8 @@ class RedriveAllowPolicy(BaseModel):
 
     @model_validator(mode="after")
     def _sources_match_permission(self) -> RedriveAllowPolicy:
+        if self.given("source_queue_arns") and not self.given("permission"):
+            raise ValueError("source_queue_arns need permission='byQueue'")
         if self.permission == "byQueue" and not 1 <= len(self.source_queue_arns) <= 10:
             raise ValueError("permission 'byQueue' needs 1 to 10 source_queue_arns")
         if self.permission != "byQueue" and self.source_queue_arns:
@@ -97,10 +116,12 @@ class RedriveAllowPolicy(BaseModel):
         return self
 
 
-class QueueEncryption(BaseModel):
-    """Server-side encryption: SQS-managed keys (AWS's default for new queues), a KMS key, or none."""
+class QueueEncryption(Settings):
+    """Server-side encryption: SQS-managed keys (AWS's default for new queues), a KMS key, or none.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    A sub-field left unset keeps the queue's: ``QueueEncryption(mode="kms", kms_master_key_id=...)``
+    keeps the data key reuse period (AWS's default 300 s for a queue not yet on KMS).
+    """
 
     mode: Literal["sqs", "kms", "none"] = "sqs"
     """``sqs``: SSE-SQS (SQS-owned keys). ``kms``: SSE-KMS with ``kms_master_key_id``. ``none``: unencrypted."""
@@ -111,6 +132,8 @@ class QueueEncryption(BaseModel):
 
     @model_validator(mode="after")
     def _kms_fields_need_kms(self) -> QueueEncryption:
+        if self.given("kms_master_key_id", "kms_data_key_reuse_period_seconds") and not self.given("mode"):
+            raise ValueError("kms_master_key_id and kms_data_key_reuse_period_seconds need mode='kms'")
         if self.mode == "kms" and self.kms_master_key_id is None:
             raise ValueError("mode 'kms' needs kms_master_key_id (use 'alias/aws/sqs' for the AWS-managed key)")
         if self.mode != "kms" and (self.kms_master_key_id is not None
@@ -126,7 +149,9 @@ class QueueEncryption(BaseModel):
 
     @classmethod
     def kms(cls, kms_master_key_id: str, *, data_key_reuse_period_seconds: int | None = None) -> QueueEncryption:
-        """SSE-KMS with the given key."""
+        """SSE-KMS with the given key (the reuse period, unless given, is left as the queue has it)."""
+        if data_key_reuse_period_seconds is None:
+            return cls(mode="kms", kms_master_key_id=kms_master_key_id)
         return cls(mode="kms", kms_master_key_id=kms_master_key_id,
                    kms_data_key_reuse_period_seconds=data_key_reuse_period_seconds)
 
@@ -173,6 +198,9 @@ class SqsQueueDesired(DesiredModel):
     """The queue's access policy (a mapping or JSON text), compared semantically; ``{}``: none."""
     tags: Tags | None = None
     """The complete set of tags: tags not listed are removed; ``{}`` removes all."""
+    purge_tags: bool = True
+    """``True``: ``tags`` is the complete set. ``False``: only add or update the tags listed, and
+    leave other tags alone."""
 
     @property
     def is_fifo(self) -> bool:
@@ -200,7 +228,8 @@ class SqsQueueDesired(DesiredModel):
         if not isinstance(value, RedrivePolicy) or name is None:
             return value
         target = parse_arn(value.dead_letter_target_arn)
-        assert target is not None  # QueueArn validated it
+        if target is None:  # a reference (QueueArn validated it): checked when a stack resolves it
+            return value
         fifo = name.endswith(FIFO_SUFFIX)
         if target.resource.endswith(FIFO_SUFFIX) != fifo:
             kind = "FIFO" if fifo else "standard"

@@ -14,7 +14,7 @@ import pytest
 
 from awsstate import RecordingProvider, S3BucketDesired, S3BucketManager
 from awsstate.errors import InvalidRequestError
-from awsstate.resources.s3_bucket import LifecycleRule, ObjectLock
+from awsstate.resources.s3_bucket import LifecycleRule, ObjectLock, PublicAccessBlock
 from tests.examples.s3_bucket import CORS, LIFECYCLE, WEBSITE, log_delivery_policy
 
 REGION = "eu-west-1"
@@ -49,7 +49,8 @@ ROUND_TRIPS: list[tuple[str, dict[str, Any]]] = [
     ("ownership", {"object_ownership": "ObjectWriter"}),
     ("acl-public-read", {"object_ownership": "BucketOwnerPreferred", "acl": "public-read",
                          "block_public_access": False}),
-    ("acl-authenticated-read", {"object_ownership": "ObjectWriter", "acl": "authenticated-read"}),
+    ("acl-authenticated-read", {"object_ownership": "ObjectWriter", "acl": "authenticated-read",
+                                "block_public_access": PublicAccessBlock(block_public_acls=False)}),
     ("logging-into-itself", {"policy": log_delivery_policy(NAME),
                              "logging": {"target_bucket": NAME, "target_prefix": "logs/"}}),
     ("object-lock-days", {"versioning": True, "object_lock": ObjectLock(mode="GOVERNANCE", days=3)}),

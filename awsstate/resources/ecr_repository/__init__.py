@@ -1,0 +1,1 @@
+"""The ECR repository resource (model in ``models.py``, declaration in ``kind.py``)."""

@@ -1,0 +1,1 @@
+"""The Secrets Manager secret resource (models in ``models.py`` and ``rotation.py``, declaration in ``kind.py``)."""

@@ -1,0 +1,1 @@
+"""The SSM Parameter Store parameter resource (model in ``models.py``, declaration in ``kind.py``)."""
