@@ -148,11 +148,20 @@ class Fake:
         checks: per aspect, writes real AWS refuses (see :data:`WriteCheck`).
         references: per aspect, the other resources its value names (see :class:`Reference`).
         create_attributes: ``attributes -> computed attributes`` that depend on create
-            parameters (an IAM ARN contains the path), called after a create.
+            parameters (an IAM ARN contains the path), called after a create; ``replaces`` in
+            the attributes it is given is the physical id of the resource scheduled for deletion
+            that the create takes the place of (``None`` for most creates).
         refuse_delete: ``aspects -> (aspect, reason) or None``: a delete AWS refuses, and the
             aspect that makes it refuse (deletion protection).
         create_aspects: ``create params -> aspect values`` that AWS sets as a consequence of a
             create (a bucket created with Object Lock has versioning enabled).
+        soft_delete: ``delete options -> attributes`` AWS sets on a resource it only schedules for
+            deletion (a secret's ``deleted_date``, a KMS key's ``pending_deletion``), or ``None``
+            for a delete that takes effect at once (``force_delete_without_recovery``). The fake
+            keeps such a resource, which the kind's ``gone`` then counts as deleted.
+        recreate: what a create does to a resource still scheduled for deletion: ``"restore"``
+            it (Secrets Manager: the same secret, its ARN kept, then the create's settings) or
+            make a ``"new"`` one in its place (KMS: a new key behind the alias).
     """
 
     defaults: Mapping[str, Json] = field(default_factory=dict)
@@ -161,6 +170,8 @@ class Fake:
     create_attributes: Callable[[Mapping[str, Json]], dict[str, Json]] | None = None
     refuse_delete: Callable[[Mapping[str, Json]], tuple[str, str] | None] | None = None
     create_aspects: Callable[[Mapping[str, Json]], dict[str, Json]] | None = None
+    soft_delete: Callable[[Mapping[str, Json]], dict[str, Json] | None] | None = None
+    recreate: Literal["restore", "new"] = "new"
 
 
 @dataclass(frozen=True)

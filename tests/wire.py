@@ -30,7 +30,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
 from moto.core.models import botocore_stubber
 
-__all__ = ["PROVEN_KINDS", "WIRE_FAULTS", "WireFault", "WireFaults"]
+__all__ = ["PROVEN_KINDS", "WIRE_FAULTS", "WireFault", "WireFaults", "throttling_response"]
 
 PROVEN_KINDS = ("s3_bucket", "sqs_queue", "sns_topic", "iam_policy", "iam_role", "logs_log_group",
                 "dynamodb_table", "ecr_repository", "kms_key", "ssm_parameter", "secretsmanager_secret")
@@ -51,7 +51,8 @@ class _Body:
         yield self.data
 
 
-def _throttling(service: str, request: Any) -> AWSResponse:
+def throttling_response(service: str, request: Any) -> AWSResponse:
+    """The throttling error ``service`` answers with, in its protocol (S3 XML, JSON, query XML)."""
     request_id = str(uuid.uuid4())
     headers = {"x-amzn-RequestId": request_id, "x-amz-request-id": request_id}
     if service == "s3":
@@ -125,7 +126,7 @@ class WireFaults:
         if kind is None:
             return None
         if kind == "throttle":
-            return _throttling(service, request)
+            return throttling_response(service, request)
         if kind == "server_error":
             return _bare(500, request)
         if kind == "unavailable":

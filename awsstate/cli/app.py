@@ -150,13 +150,15 @@ def apply(context: Context, source: Path | None, spec_path: Path | None, yes: bo
     """Converge AWS to a spec file (-f stack.yaml), or apply a saved plan (plan.json) as it is."""
     if (source is None) == (spec_path is None):
         raise click.UsageError("give a spec file (-f stack.yaml) or a saved plan (plan.json), one of them")
+    spec_file = spec_path or (source if source is not None and source.suffix in {".yaml", ".yml"} else None)
+    if spec_file is None and prune:
+        raise click.UsageError("--prune is for a spec file: a saved plan already holds the deletions it plans")
     streams = context.streams
     display = ProgressDisplay(streams)
 
     def run() -> int:
-        if spec_path is not None or (source is not None and source.suffix in {".yaml", ".yml"}):
-            spec = load_spec(spec_path or source)  # type: ignore[arg-type]
-            stack = context.stack(spec, parallelism, display)
+        if spec_file is not None:
+            stack = context.stack(load_spec(spec_file), parallelism, display)
             stack_plan = stack.plan(prune=prune)
         else:
             assert source is not None

@@ -79,9 +79,9 @@ class InMemoryProvider(InMemoryObjects, Provider):
     def list_tagged(self, spec: KindSpec, region: str | None, key: str, value: str) -> list[str]:
         """This account's resources of ``spec`` (in ``region`` for regional kinds) tagged ``key=value``."""
         found = []
-        for record in self.world.records(spec.kind):
+        for record in self._listed(spec):
             tags = record.aspects.get("tags")
-            if record.account_id != self.world.account_id or not isinstance(tags, dict) or tags.get(key) != value:
+            if not isinstance(tags, dict) or tags.get(key) != value:
                 continue
             if spec.regional and region is not None and record.region != region:
                 continue
@@ -91,10 +91,14 @@ class InMemoryProvider(InMemoryObjects, Provider):
     def list_names(self, spec: KindSpec, region: str | None, prefix: str | None = None) -> list[str]:
         """This account's resources of ``spec`` (in ``region`` for regional kinds), by name prefix."""
         self._throttled(spec.ref("*", region), "list_names")
-        return sorted(record.name for record in self.world.records(spec.kind)
-                      if record.account_id == self.world.account_id
-                      and (not spec.regional or region is None or record.region == region)
+        return sorted(record.name for record in self._listed(spec)
+                      if (not spec.regional or region is None or record.region == region)
                       and (prefix is None or record.name.startswith(prefix)))
+
+    def _listed(self, spec: KindSpec) -> list[Record]:
+        """This account's resources of ``spec`` that a listing shows (not those scheduled for deletion)."""
+        return [record for record in self.world.records(spec.kind) if record.account_id == self.world.account_id
+                and not (spec.gone is not None and spec.gone(record.attributes))]
 
     def _throttled(self, ref: ResourceRef, operation: str) -> None:
         if self.throttle is not None:
@@ -169,6 +173,16 @@ class InMemoryProvider(InMemoryObjects, Provider):
         spec = ref.spec
         with self.world.lock:
             existing = self._find(ref)
+            restored: dict[str, Json] = {}
+            replaces: Json = None
+            if existing is not None and spec.gone is not None and spec.gone(existing.attributes):
+                # Scheduled for deletion: AWS restores it (keeping what identifies it) or makes a new one.
+                self.world.remove(existing)
+                replaces = existing.attributes.get(spec.identity.physical_id)
+                if spec.fake.recreate == "restore":
+                    marks = spec.fake.soft_delete({}) if spec.fake.soft_delete is not None else None
+                    restored = {k: v for k, v in existing.attributes.items() if k not in (marks or {})}
+                existing = None
             if existing is not None:
                 if existing.account_id != self.world.account_id:
                     raise NameTakenError("the name is owned by another AWS account", kind=ref.kind,
@@ -185,8 +199,9 @@ class InMemoryProvider(InMemoryObjects, Provider):
                     record.aspects[key] = copy_json(value)
                 else:
                     record.attributes[key] = copy_json(value)
-            if spec.fake.create_attributes is not None:
-                record.attributes.update(spec.fake.create_attributes(record.attributes))
+            if spec.fake.create_attributes is not None:  # told what it replaces, so a new key gets a new id
+                record.attributes.update(spec.fake.create_attributes({**record.attributes, "replaces": replaces}))
+            record.attributes.update(restored)
             if spec.fake.create_aspects is not None:
                 record.aspects.update(spec.fake.create_aspects(params))
             self.world.add(record)
@@ -216,7 +231,8 @@ class InMemoryProvider(InMemoryObjects, Provider):
         """Delete a resource; one with contents (a non-empty bucket) needs ``force``."""
         self._throttled(ref, "delete")
         with self.world.lock:
-            if self._find(ref) is None:
+            found = self._find(ref)
+            if found is None or (ref.spec.gone is not None and ref.spec.gone(found.attributes)):
                 return Receipt()  # already gone: deleted by an earlier attempt whose answer was lost
             record = self._own(ref, "delete", lagging=False)
             summary = record.contents.summary() if record.contents is not None else None
@@ -233,7 +249,11 @@ class InMemoryProvider(InMemoryObjects, Provider):
             self._check_unreferenced(ref, record)
             if record.contents is not None:
                 record.contents.clear()
-            self.world.remove(record)
+            marks = ref.spec.fake.soft_delete(ref.options) if ref.spec.fake.soft_delete is not None else None
+            if marks is not None:
+                record.attributes.update(marks)  # scheduled: still there, and counted as gone
+            else:
+                self.world.remove(record)
         return Receipt()
 
     def _check_references(self, ref: ResourceRef, aspect: str, value: Json, operation: str) -> None:

@@ -47,14 +47,19 @@ class Shell:
         return subprocess.run(self.argv(*args), env=self.env, capture_output=True, text=True, check=False,
                               timeout=120)
 
-    def in_terminal(self, *args: str) -> tuple[int, str]:
-        """Run in a pseudo-terminal (stdin, stdout and stderr): what a person at a terminal sees."""
+    def in_terminal(self, *args: str, typed: str = "", env: dict[str, str] | None = None) -> tuple[int, str]:
+        """Run in a pseudo-terminal (stdin, stdout and stderr): what a person at a terminal sees;
+        ``typed`` is typed once the command asks a question."""
         main, secondary = pty.openpty()
-        process = subprocess.Popen(self.argv(*args), env={**self.env, "TERM": "xterm-256color", "COLUMNS": "160"},
+        process = subprocess.Popen(self.argv(*args), env={**self.env, "TERM": "xterm-256color", "COLUMNS": "160",
+                                                          **(env or {})},
                                    stdin=secondary, stdout=secondary, stderr=secondary, close_fds=True)
         os.close(secondary)
         chunks: list[bytes] = []
         while True:
+            if typed and b"Only 'yes' applies" in b"".join(chunks):
+                os.write(main, typed.encode())
+                typed = ""
             ready, _, _ = select.select([main], [], [], 120)
             if not ready:
                 process.kill()
@@ -136,3 +141,16 @@ def test_in_a_terminal_there_is_colour_and_progress_and_in_a_pipe_neither(target
 
     code, screen = shell.in_terminal("--no-color", "drift", "-f", str(spec))
     assert code == 0 and "\x1b[3" not in screen and "no changes" in screen
+
+
+def test_apply_on_a_terminal_asks_and_only_yes_applies(target: Target, spec: Path) -> None:
+    shell = Shell(target)
+    code, screen = shell.in_terminal("apply", "-f", str(spec), typed="no\n", env={"NO_COLOR": "1"})
+    assert code == 1 and "nothing applied" in screen, screen
+    assert "+ sqs_queue " in screen, "the plan is shown before the question"
+    assert "\x1b[3" not in screen, "NO_COLOR: no colour even on a terminal"
+    assert shell("plan", "-f", str(spec), "--detailed-exitcode").returncode == 2, "nothing was applied"
+    code, screen = shell.in_terminal("apply", "-f", str(spec), typed="yes\n")
+    assert code == 0 and "5 done" in screen, screen
+    assert target.eventually(lambda: shell("drift", "-f", str(spec)), lambda d: d.returncode == 0).returncode == 0
+

@@ -67,3 +67,11 @@ def test_bad_usage_exits_1_not_2_which_means_changes(run: Run) -> None:
     assert run("frobnicate").exit_code == 1
     assert run("apply").exit_code == 1  # neither a spec nor a saved plan
     assert "give a spec file" in run("apply").stderr
+
+
+def test_prune_with_a_saved_plan_is_refused(run: Run, tmp_path: Path) -> None:
+    saved = tmp_path / "plan.json"
+    saved.write_text("{}")
+    result = run("apply", str(saved), "--prune", "--yes")
+    assert result.exit_code == 1 and "--prune is for a spec file" in result.stderr
+

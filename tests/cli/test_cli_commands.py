@@ -141,3 +141,14 @@ def test_stdout_stays_clean_when_the_process_configured_structlog(run: Run) -> N
     result = run("-v", "plan", "-f", str(EXAMPLE), "--json")
     assert StackPlan.model_validate_json(result.stdout).stack == "orders"
     assert "info: stack.planned" in result.stderr
+
+
+def test_settle_waits_are_shown_while_applying() -> None:
+    from awsstate import EventualConsistency, InMemoryProvider, RecordingProvider
+    from tests.cli.conftest import Run
+
+    lagging = InMemoryProvider(region=REGION, consistency=EventualConsistency(stale_reads=2))
+    result = Run(lagging, RecordingProvider(lagging))("apply", "-f", str(EXAMPLE), "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r"^sns_topic\.orders: waiting for subscriptions to settle \(\d+\.\ds so far\)$",
+                     result.stderr, re.M), result.stderr

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import threading
 import types
-import uuid
 from typing import Any
 
 import boto3
@@ -30,34 +29,9 @@ from awsstate.providers.aws import AwsProvider
 from awsstate.testing import FakeClock
 from tests.examples import EXAMPLES, KindExamples
 from tests.harness_stats import STATS
+from tests.wire import throttling_response
 
 REGION = "eu-west-1"
-
-
-class _Body:
-    """The raw body botocore reads a response from (it only calls ``stream()``)."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def stream(self, **_: Any) -> Any:
-        yield self.data
-
-
-def _throttling_response(service: str, request: Any) -> AWSResponse:
-    request_id = str(uuid.uuid4())
-    headers = {"x-amzn-RequestId": request_id, "x-amz-request-id": request_id}
-    if service == "s3":
-        body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
-                f"<Message>Please reduce your request rate.</Message><RequestId>{request_id}</RequestId></Error>")
-        return AWSResponse(request.url, 503, {**headers, "Content-Type": "application/xml"}, _Body(body.encode()))
-    if "X-Amz-Target" in request.headers:  # JSON protocol (SQS)
-        body = '{"__type": "com.amazonaws.sqs#ThrottlingException", "message": "Rate exceeded"}'
-        return AWSResponse(request.url, 400, {**headers, "Content-Type": "application/x-amz-json-1.0"},
-                           _Body(body.encode()))
-    body = ("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message>"
-            f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>")  # query protocol (IAM, SNS, STS)
-    return AWSResponse(request.url, 400, {**headers, "Content-Type": "text/xml"}, _Body(body.encode()))
 
 
 class Throttler:
@@ -75,7 +49,7 @@ class Throttler:
             if self.requests % self.every:
                 return None
             self.throttled.append(event_name.removeprefix("before-send."))
-        return _throttling_response(event_name.split(".")[1], request)
+        return throttling_response(event_name.split(".")[1], request)
 
 
 @pytest.fixture

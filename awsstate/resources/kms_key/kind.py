@@ -65,12 +65,11 @@ def _derive(name: str, region: str | None, account_id: str) -> dict[str, Json]:
 def _assign_id(attributes: Mapping[str, Json]) -> dict[str, Json]:
     """In-memory fake: the id KMS gives a new key (``mrk-`` and 32 hex digits for a multi-Region key).
 
-    KMS's ids are random; the fake's are derived from the alias ARN and the key's create-only
-    settings, so that two runs of the same scenario end in the same world, and a replace (which
-    changes one of those settings) makes a key with another id. A key made again with the same
-    settings after a deletion gets the id of the one before it here, where KMS would give a new one.
+    KMS's ids are random; the fake's are derived from the alias ARN, the key's create-only
+    settings and the key it replaces (one scheduled for deletion), so that two runs of the same
+    scenario end in the same world, and a replace or a key made again gets another id.
     """
-    settings = [attributes.get(name) for name in ("alias_arn", "key_spec", "key_usage", "multi_region")]
+    settings = [attributes.get(name) for name in ("alias_arn", "key_spec", "key_usage", "multi_region", "replaces")]
     seed = uuid.uuid5(_ID_NAMESPACE, json.dumps(settings))
     key_id = f"mrk-{seed.hex}" if attributes.get("multi_region") is True else str(seed)
     return {"key_id": key_id, "arn": key_arn(str(attributes.get("region")), str(attributes.get("account_id")), key_id)}
@@ -155,6 +154,8 @@ KMS_KEY = KmsKeySpec(
                   "rotation_period_in_days": None, "tags": {}},
         checks={"enable_key_rotation": _refuse_while_disabled, "rotation_period_in_days": _refuse_while_disabled},
         create_attributes=_assign_id,
+        soft_delete=lambda options: {"pending_deletion": True},  # KMS always waits out the window
+        recreate="new",
     ),
     aspects=(
         carried("description", "What the key is for.", str, to_field=lambda value: value or "",

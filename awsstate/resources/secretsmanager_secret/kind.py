@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from awsstate.canonical import Json, canonical_json
@@ -96,6 +97,13 @@ def delete_options(desired: DesiredModel | None) -> dict[str, Json]:
     return {"recovery_window_in_days": days or DEFAULT_RECOVERY_WINDOW_DAYS}
 
 
+def _scheduled(options: Mapping[str, Json]) -> dict[str, Json] | None:
+    """The fake, as AWS: a secret deleted with a recovery window waits it out (restorable)."""
+    if options.get("force_delete_without_recovery"):
+        return None
+    return {"deleted_date": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
 def _derive(name: str, region: str | None, account_id: str) -> dict[str, Json]:
     # The fake's stand-in for AWS's random suffix: stable per name, so a plan can be checked again.
     suffix = hashlib.sha256(name.encode()).hexdigest()[:6]
@@ -113,7 +121,7 @@ SECRETSMANAGER_SECRET = KindSpec(
     derive=_derive,
     gone=lambda attributes: attributes.get("deleted_date") is not None,
     delete_options=delete_options,
-    fake=Fake(defaults={"tags": {}, "replica_regions": {}}),
+    fake=Fake(defaults={"tags": {}, "replica_regions": {}}, soft_delete=_scheduled, recreate="restore"),
     aspects=(
         carried("description", "What the secret is for.", str, to_value=lambda value: value or None,
                 to_field=lambda value: value or "", normalize=lambda value: value or None),
