@@ -35,15 +35,23 @@ class IdentityMemo:
         """``compute()`` for ``(owner, value)``, computed once while both live (scalars: always)."""
         if isinstance(value, _SCALARS):
             return compute()  # cheap, and small ints and strings share ids
+        entry = self._entries.get((id(owner), id(value)))  # the common case, without building generators
+        if entry is not None and entry[0][0] is owner and entry[0][1] is value:
+            found: T = entry[1]
+            return found
         return self.get_for((owner, value), compute)
 
     def get_for(self, inputs: tuple[object, ...], compute: Callable[[], T]) -> T:
         """``compute()`` for these input objects, computed once while they all live."""
-        key = tuple(id(item) for item in inputs)
+        key = tuple(map(id, inputs))
         entry = self._entries.get(key)
-        if entry is not None and all(a is b for a, b in zip(entry[0], inputs, strict=True)):
-            result: T = entry[1]
-            return result
+        if entry is not None:
+            for kept, given in zip(entry[0], inputs, strict=True):
+                if kept is not given:
+                    break
+            else:
+                result: T = entry[1]
+                return result
         result = compute()
         with self._lock:
             self._entries[key] = (inputs, result)
