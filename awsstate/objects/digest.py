@@ -102,13 +102,23 @@ class LocalContent:
         """The whole content in memory."""
         return self.source if isinstance(self.source, bytes) else b"".join(self.chunks())
 
+    def loaded(self) -> LocalContent:
+        """This content read into memory once (hashed and sent from there), still of the size listed."""
+        if isinstance(self.source, bytes):
+            return self
+        data = self.read()
+        if len(data) != self.size:
+            raise SourceError(f"{self.label}: changed while it was read ({self.size} bytes when listed, "
+                              f"{len(data)} now); sync again")
+        return LocalContent(data, self.size, self.label)
+
     def _compute(self, *, md5: bool, part_size: int | None, sha256: bool) -> None:
         whole = hashlib.md5(usedforsecurity=False) if md5 else None
         sha = hashlib.sha256() if sha256 else None
         parts: list[bytes] = []
         step = part_size or _CHUNK * 8
         seen = 0
-        for chunk in self.chunks(step):
+        for chunk in self._views(step):
             seen += len(chunk)
             if whole is not None:
                 whole.update(chunk)
@@ -126,6 +136,29 @@ class LocalContent:
         if part_size is not None:
             parts = parts or [hashlib.md5(b"", usedforsecurity=False).digest()]
             self._parts[part_size] = f"{hashlib.md5(b''.join(parts), usedforsecurity=False).hexdigest()}-{len(parts)}"
+
+    def _views(self, step: int) -> Iterator[memoryview]:
+        """The content in ``step``-byte views, each valid until the next: of the bytes, or of one
+        buffer the file is read into again and again (no allocation, no copy per chunk)."""
+        if isinstance(self.source, bytes):
+            whole = memoryview(self.source)
+            for start in range(0, len(whole), step):
+                yield whole[start:start + step]
+            return
+        view = memoryview(bytearray(min(step, self.size + 1)))  # one byte more than listed: growth is seen
+        try:
+            with open(self.source, "rb", buffering=0) as handle:
+                while True:
+                    filled = 0
+                    while filled < step and (got := handle.readinto(view[filled:])):
+                        filled += got
+                    if not filled:
+                        return
+                    yield view[:filled]
+                    if filled < step:
+                        return
+        except OSError as error:
+            raise SourceError(f"{self.label}: cannot be read ({error.strerror or error})") from None
 
     @property
     def md5(self) -> str:

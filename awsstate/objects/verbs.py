@@ -193,6 +193,8 @@ class S3Objects:
         settings = _settings(content_type, metadata, cache_control, storage_class, sse, kms_key_id, tags,
                              default_type=guess_content_type(source.name if isinstance(source, Path) else target.key))
         content = _content_of(source)
+        if not self.transfer.multipart(content.size):
+            content = content.loaded()  # one read: hashed and sent from memory
         settings = dataclasses.replace(settings, sha256=content.sha256)
         request = WriteRequest(body=content.source, size=content.size, settings=settings, transfer=self.transfer)
         written = self._call(target.bucket, target.key, None,
@@ -325,6 +327,8 @@ class S3Objects:
         provider = self.provider
         if action.writes_content:
             content = action.content or _content_of(Path(action.source or ""))
+            if not transfer.multipart(content.size):
+                content = content.loaded()  # one read: hashed and sent from memory
             sha256 = content.sha256
             if action.sha256 and sha256 != action.sha256:
                 raise StalePlanError("s3_object", action.url, {"content": (action.sha256, sha256)})
