@@ -28,7 +28,7 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
     ("region-unknown", {"region": "mars-north-1"}, "region", "unknown AWS region"),
     ("description-too-long", {"description": "d" * 8193}, "description", "at most 8192"),
     ("policy-empty-mapping", {"policy": {}}, "policy", "always has a key policy"),
-    ("policy-blank-text", {"policy": "  "}, "policy", "the document is empty"),
+    ("policy-blank-text", {"policy": "  "}, "policy", "a KMS key always has a key policy"),
     ("policy-invalid-json", {"policy": '{"Statement": ['}, "policy", "not valid JSON"),
     ("policy-without-principal", {"policy": NO_PRINCIPAL}, "policy", "Principal"),
     ("policy-without-statement", {"policy": {"Version": "2012-10-17"}}, "policy", "no Statement"),

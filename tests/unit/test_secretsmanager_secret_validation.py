@@ -43,7 +43,7 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}}, "policy", "Principal"),
     ("policy-too-big", {"policy": {**POLICY, "Statement": [
         {**POLICY["Statement"][0], "Sid": f"S{i}", "Resource": "r" * 200} for i in range(100)]}}, "policy",
-     "more than the maximum of 20480"),
+     "Secrets Manager allows at most 20480"),
     ("rotation-days-zero", {"rotation": {"automatically_after_days": 0}}, "rotation", "greater than or equal to 1"),
     ("rotation-days-over-1000", {"rotation": {"automatically_after_days": 1001}}, "rotation", "less than or equal"),
     ("rotation-two-schedules", {"rotation": {"automatically_after_days": 7, "schedule_expression": "rate(7 days)"}},

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, ValidationInfo, field_validator
 
-from awsstate.policies import parse_policy, validate_policy
+from awsstate.policies.fields import check_resource_policy, policy_text
 from awsstate.resources.dynamodb_table.indexes import (
     MAX_LOCAL_INDEXES,
     MAX_PROJECTED_ATTRIBUTES,
@@ -37,24 +37,8 @@ def _pitr(value: object) -> object:
     return {"enabled": value} if isinstance(value, bool) else value
 
 
-def _policy_text(value: object) -> object:
-    if isinstance(value, str):
-        return parse_policy(value) if value.strip() else {}
-    return value
-
-
-def _resource_policy(value: dict[str, Any]) -> dict[str, Any]:
-    if not value:
-        return {}
-    document = validate_policy(value, require_principal=True)
-    size = len(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode())
-    if size > MAX_POLICY_BYTES:
-        raise ValueError(f"the resource policy is {size} bytes (compact JSON); DynamoDB allows at most "
-                         f"{MAX_POLICY_BYTES}")
-    return value
-
-
-ResourcePolicy = Annotated[dict[str, Any], BeforeValidator(_policy_text), AfterValidator(_resource_policy)]
+ResourcePolicy = Annotated[dict[str, Any], BeforeValidator(policy_text), AfterValidator(partial(
+    check_resource_policy, what="resource policy", service="DynamoDB", limit=MAX_POLICY_BYTES, unit="bytes"))]
 """A resource-based policy as a mapping or JSON text; every statement needs a Principal. ``{}``: none."""
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
 
 from awsstate.arn import parse_arn
-from awsstate.policies import parse_policy, validate_policy
+from awsstate.policies.fields import check_resource_policy, policy_text
 from awsstate.refs import allow_ref
 from awsstate.resources.ecr_repository.lifecycle import LifecyclePolicy
 from awsstate.resources.validation import Region, Tags
@@ -67,24 +67,8 @@ KmsKeyArn = Annotated[str, AfterValidator(allow_ref(_kms_key_arn, kinds=("kms_ke
 """A KMS key's full ARN (or a reference to a ``kms_key``'s ``arn``)."""
 
 
-def _policy_text(value: object) -> object:
-    if isinstance(value, str):
-        return parse_policy(value) if value.strip() else {}
-    return value
-
-
-def _repository_policy(value: dict[str, Any]) -> dict[str, Any]:
-    if not value:
-        return {}
-    document = validate_policy(value, require_principal=True)
-    size = len(json.dumps(document, separators=(",", ":"), ensure_ascii=False))
-    if size > MAX_REPOSITORY_POLICY:
-        raise ValueError(f"the repository policy is {size} characters (compact JSON); ECR allows at most "
-                         f"{MAX_REPOSITORY_POLICY}")
-    return value
-
-
-RepositoryPolicy = Annotated[dict[str, Any], BeforeValidator(_policy_text), AfterValidator(_repository_policy)]
+RepositoryPolicy = Annotated[dict[str, Any], BeforeValidator(policy_text), AfterValidator(partial(
+    check_resource_policy, what="repository policy", service="ECR", limit=MAX_REPOSITORY_POLICY, unit="characters"))]
 """A repository policy as a mapping or JSON text; every statement needs a Principal. ``{}``: none."""
 
 

@@ -15,7 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
 
-from awsstate.policies import parse_policy, validate_policy
+from awsstate.policies import validate_policy
+from awsstate.policies.fields import policy_text
 from awsstate.resources.validation import Region, Tags
 from awsstate.spec import DesiredModel
 
@@ -96,10 +97,6 @@ AliasName = Annotated[str, AfterValidator(validate_alias_name)]
 """An alias name without ``alias/``: 1-250 of ``[A-Za-z0-9/_-]``, not starting with ``aws/``."""
 
 
-def _policy_text(value: object) -> object:
-    return parse_policy(value) if isinstance(value, str) else value
-
-
 def _key_policy(value: dict[str, Any]) -> dict[str, Any]:
     if not value:
         raise ValueError("a KMS key always has a key policy: give one, or leave policy unset to keep the "
@@ -116,7 +113,7 @@ def _key_policy(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-KeyPolicy = Annotated[dict[str, Any], BeforeValidator(_policy_text), AfterValidator(_key_policy)]
+KeyPolicy = Annotated[dict[str, Any], BeforeValidator(policy_text), AfterValidator(_key_policy)]
 """A key policy as a mapping or JSON text; every statement needs a Principal."""
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from awsstate.canonical import check_json
-from awsstate.policies import parse_policy, validate_policy
+from awsstate.policies.fields import check_resource_policy, policy_text
 from awsstate.refs import allow_ref, is_ref
 from awsstate.resources.identifiers import validate_kms_key_id
 from awsstate.resources.secretsmanager_secret.rotation import SecretRotation
@@ -89,19 +90,8 @@ KeyId = Annotated[str, AfterValidator(allow_ref(_kms_key, kinds=("kms_key",), at
 AWS managed key ``aws/secretsmanager``."""
 
 
-def _policy_text(value: object) -> object:
-    if isinstance(value, str):
-        return parse_policy(value) if value.strip() else {}
-    return value
-
-
-def _resource_policy(value: dict[str, Any]) -> dict[str, Any]:
-    if value:
-        validate_policy(value, require_principal=True, max_size=MAX_POLICY)
-    return value
-
-
-ResourcePolicy = Annotated[dict[str, Any], BeforeValidator(_policy_text), AfterValidator(_resource_policy)]
+ResourcePolicy = Annotated[dict[str, Any], BeforeValidator(policy_text), AfterValidator(partial(
+    check_resource_policy, what="resource policy", service="Secrets Manager", limit=MAX_POLICY, unit="characters"))]
 """A resource policy as a mapping or JSON text (every statement names a Principal); ``{}``: none."""
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from awsstate.arn import parse_arn
-from awsstate.policies import parse_policy, validate_policy
+from awsstate.policies.fields import check_resource_policy, policy_text
 from awsstate.refs import allow_ref
 from awsstate.resources.common import check_fifo_name
 from awsstate.resources.identifiers import validate_kms_key_or_ref
@@ -49,34 +49,15 @@ KmsKeyId = Annotated[str, AfterValidator(validate_kms_key_or_ref)]
 """A KMS key id, ``mrk-`` id, ``alias/<name>``, or key or alias ARN."""
 
 
-def _policy_text(value: object) -> object:
-    # Policies may be given as JSON text (as the AWS console shows them); blank text means none.
-    if isinstance(value, str):
-        return parse_policy(value) if value.strip() else {}
-    return value
-
-
 MAX_POLICY_BYTES = 8192
 """SQS's limit on a queue policy's size."""
 MAX_POLICY_STATEMENTS = 20
 """SQS's limit on a queue policy's statements."""
 
 
-def _resource_policy(value: dict[str, Any]) -> dict[str, Any]:
-    if not value:
-        return {}
-    document = validate_policy(value, require_principal=True)
-    size = len(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode())
-    if size > MAX_POLICY_BYTES:
-        raise ValueError(f"the queue policy is {size} bytes (compact JSON); SQS allows at most {MAX_POLICY_BYTES}")
-    statements = document.get("Statement")
-    count = len(statements) if isinstance(statements, list) else 1
-    if count > MAX_POLICY_STATEMENTS:
-        raise ValueError(f"the queue policy has {count} statements; SQS allows at most {MAX_POLICY_STATEMENTS}")
-    return value
-
-
-ResourcePolicy = Annotated[dict[str, Any], BeforeValidator(_policy_text), AfterValidator(_resource_policy)]
+ResourcePolicy = Annotated[dict[str, Any], BeforeValidator(policy_text), AfterValidator(partial(
+    check_resource_policy, what="queue policy", service="SQS", limit=MAX_POLICY_BYTES, unit="bytes",
+    max_statements=MAX_POLICY_STATEMENTS))]
 """A resource policy as a mapping or JSON text; every statement needs a Principal. ``{}``: none."""
 
 
