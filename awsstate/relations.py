@@ -29,20 +29,20 @@ if TYPE_CHECKING:
 __all__ = ["Link", "links_of", "parse_arn"]
 
 _ARN = re.compile(r"^arn:(?P<partition>[\w-]+):(?P<service>[\w-]+):(?P<region>[\w-]*):(?P<account>[\w-]*):"
-                  r"(?P<resource>.+)$")
+                  r"(?P<resource>.+)\Z")
 
 # (service, pattern over the ARN's resource part, kind): the name is the pattern's "name" group.
 _BY_ARN: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    ("sqs", re.compile(r"^(?P<name>[^:/]+)$"), "sqs_queue"),
-    ("sns", re.compile(r"^(?P<name>[^:/]+)$"), "sns_topic"),
-    ("s3", re.compile(r"^(?P<name>[^/]+)$"), "s3_bucket"),
-    ("iam", re.compile(r"^policy/(?:.*/)?(?P<name>[^/]+)$"), "iam_policy"),
-    ("iam", re.compile(r"^role/(?:.*/)?(?P<name>[^/]+)$"), "iam_role"),
-    ("logs", re.compile(r"^log-group:(?P<name>[^:]+)(?::\*)?$"), "logs_log_group"),
-    ("dynamodb", re.compile(r"^table/(?P<name>[^/]+)$"), "dynamodb_table"),
-    ("ecr", re.compile(r"^repository/(?P<name>.+)$"), "ecr_repository"),
-    ("secretsmanager", re.compile(r"^secret:(?P<name>.+)-[A-Za-z0-9]{6}$"), "secretsmanager_secret"),
-    ("kms", re.compile(r"^alias/(?P<name>.+)$"), "kms_key"),
+    ("sqs", re.compile(r"^(?P<name>[^:/]+)\Z"), "sqs_queue"),
+    ("sns", re.compile(r"^(?P<name>[^:/]+)\Z"), "sns_topic"),
+    ("s3", re.compile(r"^(?P<name>[^/]+)\Z"), "s3_bucket"),
+    ("iam", re.compile(r"^policy/(?:.*/)?(?P<name>[^/]+)\Z"), "iam_policy"),
+    ("iam", re.compile(r"^role/(?:.*/)?(?P<name>[^/]+)\Z"), "iam_role"),
+    ("logs", re.compile(r"^log-group:(?P<name>[^:]+)(?::\*)?\Z"), "logs_log_group"),
+    ("dynamodb", re.compile(r"^table/(?P<name>[^/]+)\Z"), "dynamodb_table"),
+    ("ecr", re.compile(r"^repository/(?P<name>.+)\Z"), "ecr_repository"),
+    ("secretsmanager", re.compile(r"^secret:(?P<name>.+)-[A-Za-z0-9]{6}\Z"), "secretsmanager_secret"),
+    ("kms", re.compile(r"^alias/(?P<name>.+)\Z"), "kms_key"),
 )
 
 _BY_KEY = {"target_bucket": "s3_bucket"}

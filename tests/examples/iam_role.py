@@ -48,6 +48,16 @@ def _full(name: str, region: str) -> IamRoleDesired:
     )
 
 
+def with_arns(name: str, region: str) -> IamRoleDesired:
+    """``full`` with the ARN-valued settings too (managed policies, a permissions boundary): for the fuzz
+    suite, which only builds models (the policies these ARNs name never exist)."""
+    return _full(name, region).model_copy(update={
+        "managed_policy_arns": ["arn:aws:iam::aws:policy/ReadOnlyAccess",
+                                "arn:aws:iam::123456789012:policy/team/reader"],
+        "permissions_boundary": "arn:aws:iam::123456789012:policy/boundary",
+    })
+
+
 def _update(name: str, region: str) -> IamRoleDesired:
     return _full(name, region).model_copy(update={
         "description": "awsstate test role, updated",

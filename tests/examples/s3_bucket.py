@@ -106,6 +106,9 @@ def everything(name: str, region: str) -> S3BucketDesired:
     return _full(name, region).model_copy(update={
         "requester_pays": True,
         "inventory_configurations": INVENTORY,
+        "lifecycle_rules": [*LIFECYCLE, LifecycleRule(id="big-media", prefix="media/", expiration_days=365,
+                                                      object_size_greater_than=1024 * 1024,
+                                                      object_size_less_than=5 * 1024 ** 4)],
         "notifications": BucketNotifications(
             targets=[NotificationTarget(arn=f"arn:aws:sqs:{region}:123456789012:events",
                                         events=["s3:ObjectCreated:*"], prefix="uploads/")],

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsstate import QueueEncryption, RedriveAllowPolicy, SqsQueueDesired, SqsQueueManager
+from awsstate import QueueEncryption, RedriveAllowPolicy, RedrivePolicy, SqsQueueDesired, SqsQueueManager
 from tests.examples import BotoClients, KindExamples
 
 
@@ -56,6 +56,18 @@ def _full(name: str, region: str) -> SqsQueueDesired:
         policy=SEND,
         tags={"awsstate:test": "full", "env": "dev"},
     )
+
+
+def with_arns(name: str, region: str) -> SqsQueueDesired:
+    """``full`` with the ARN-valued settings too (a dead-letter queue, source queues): for the fuzz
+    suite, which only builds models (the queues these ARNs name never exist)."""
+    account = "123456789012"
+    return _full(name, region).model_copy(update={
+        "redrive_policy": RedrivePolicy(dead_letter_target_arn=f"arn:aws:sqs:{region}:{account}:dlq.fifo",
+                                        max_receive_count=5),
+        "redrive_allow_policy": RedriveAllowPolicy(permission="byQueue",
+                                                   source_queue_arns=[f"arn:aws:sqs:{region}:{account}:src.fifo"]),
+    })
 
 
 def _update(name: str, region: str) -> SqsQueueDesired:

@@ -117,6 +117,8 @@ def test_a_model_not_read_through_a_provider_cannot_follow_links() -> None:
     ("arn:aws:iam::123456789012:role/r", ("iam_role", "r", None)),
     ("arn:aws:logs:eu-west-1:123456789012:log-group:/app/x:*", ("logs_log_group", "/app/x", "eu-west-1")),
     ("arn:aws:lambda:eu-west-1:123456789012:function:f", None),
+    ("arn:aws:sqs:eu-west-1:123456789012:q\n", None),  # a trailing newline is not part of any ARN
+    ("arn:aws:s3:::bucket\n", None),
     ("not an arn", None),
 ])
 def test_parse_arn(arn: str, expected: tuple[str, str, str | None] | None) -> None:

@@ -26,6 +26,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+import annotated_types
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -66,6 +67,15 @@ def _model(example: KindExamples) -> type[DesiredModel]:
 
 def _full_data(example: KindExamples) -> dict[str, Any]:
     return example.full(example.name("fuzz"), REGION).model_dump()
+
+
+def _fullest(example: KindExamples) -> DesiredModel:
+    """The kind module's ``with_arns`` (every ARN-valued setting too, naming resources that never exist),
+    else its ``everything`` (every aspect, for the in-memory provider), else ``full``."""
+    module = importlib.import_module(f"tests.examples.{example.kind}")
+    build = getattr(module, "with_arns", None) or getattr(module, "everything", example.full)
+    desired: DesiredModel = build(example.name("fuzz"), REGION)
+    return desired
 
 
 def _refused(example: KindExamples, data: dict[str, Any], field: str, nested: str | None = None) -> None:
@@ -163,7 +173,7 @@ def _replace(data: Any, path: tuple[Any, ...], value: Any) -> Any:
 def _size_paths(example: KindExamples) -> list[tuple[Any, ...]]:
     """Top-level sizes, and sizes inside nested models. Free-form JSON documents (policies, an SNS
     delivery policy) are left out: awsstate checks that they are JSON objects, AWS checks their content."""
-    full = example.full(example.name("fuzz"), REGION)
+    full = _fullest(example)
     paths = []
     for path in _int_paths(full.model_dump()):
         value = getattr(full, path[0])
@@ -176,12 +186,26 @@ def _size_paths(example: KindExamples) -> list[tuple[Any, ...]]:
 SIZED = [kind for kind in KINDS if _size_paths(EXAMPLES[kind])]
 
 
+def _nested_high(desired: BaseModel, path: tuple[Any, ...]) -> int:
+    """The largest value the nested field at ``path`` accepts (its declared bound: the API's int32 or
+    int64 range, or less)."""
+    parent: Any = desired
+    for key in path[:-1]:
+        parent = parent[key] if isinstance(parent, list | tuple | dict) else getattr(parent, key)
+    for rule in type(parent).model_fields[path[-1]].metadata:
+        if isinstance(rule, annotated_types.Le):
+            return int(rule.le)
+        if isinstance(rule, annotated_types.Lt):
+            return int(rule.lt) - 1
+    raise AssertionError(f"{'.'.join(map(str, path))} has no upper bound: give it the API's range")
+
+
 @pytest.mark.parametrize("kind", SIZED)
 @FUZZ
 @given(data=st.data())
 def test_sizes_out_of_range_are_refused_naming_the_field_before_any_call(kind: str, data: st.DataObject) -> None:
     example = EXAMPLES[kind]
-    full = _full_data(example)
+    full = _fullest(example).model_dump()
     path = data.draw(st.sampled_from(_size_paths(example)), label="path")
     if len(path) == 1:  # a top-level size: just outside its declared range, or absurd
         low, high = bounds(example, path[0])
@@ -191,9 +215,10 @@ def test_sizes_out_of_range_are_refused_naming_the_field_before_any_call(kind: s
         if high < math.inf:
             candidates.append(st.integers(min_value=int(high) + 1, max_value=int(high) + 1000))
         bad = data.draw(st.one_of(candidates), label="value")
-    else:  # nested sizes (days, counts, seconds): never negative, and within the API's int32/int64
-        bad = data.draw(st.one_of(st.integers(max_value=-1), st.integers(min_value=2**63, max_value=2**70),
-                                  st.sampled_from([2**31, 2**63])), label="value")
+    else:  # nested sizes (days, counts, seconds, bytes): never negative, and within the API's int32/int64
+        high = _nested_high(_fullest(example), path)
+        bad = data.draw(st.one_of(st.integers(max_value=-1), st.integers(min_value=high + 1, max_value=2**70),
+                                  st.sampled_from([high + 1, 2**63])), label="value")
     _refused(example, _replace(full, path, bad), path[0], nested=path[-1] if len(path) > 1 else None)
 
 
@@ -230,14 +255,6 @@ def test_unknown_fields_are_refused_naming_them(kind: str, key: str) -> None:
 
 
 # -- hostile documents, ARNs and principals -----------------------------------------------------------
-
-def _fullest(example: KindExamples) -> DesiredModel:
-    """The kind module's ``everything`` (every aspect, for the in-memory provider) if it has one, else ``full``."""
-    module = importlib.import_module(f"tests.examples.{example.kind}")
-    build = getattr(module, "everything", example.full)
-    desired: DesiredModel = build(example.name("fuzz"), REGION)
-    return desired
-
 
 DOCUMENTED = [kind for kind in KINDS if document_leaves(_fullest(EXAMPLES[kind]))]
 ARNED = [kind for kind in KINDS if arn_leaves(_fullest(EXAMPLES[kind]))]
