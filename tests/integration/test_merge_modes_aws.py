@@ -111,8 +111,16 @@ def test_other_instance_profiles_on_moto(aws: AwsProvider, boto_clients: Any) ->
     roles = iam.get_instance_profile(InstanceProfileName="shared-web")["InstanceProfile"]["Roles"]
     assert [r["RoleName"] for r in roles] == ["merge-role"]
     assert not manager.plan(desired).changed
+    iam.create_instance_profile(InstanceProfileName="shared-batch")
+    kept = desired.model_copy(update={"instance_profiles": ["shared-batch"], "purge_instance_profiles": False})
+    manager.apply(kept)
+    for profile in ("shared-web", "shared-batch"):
+        roles = iam.get_instance_profile(InstanceProfileName=profile)["InstanceProfile"]["Roles"]
+        assert [r["RoleName"] for r in roles] == ["merge-role"], profile
+    assert not manager.plan(kept).changed
     manager.apply(desired.model_copy(update={"instance_profiles": []}))
-    assert iam.get_instance_profile(InstanceProfileName="shared-web")["InstanceProfile"]["Roles"] == []
+    for profile in ("shared-web", "shared-batch"):
+        assert iam.get_instance_profile(InstanceProfileName=profile)["InstanceProfile"]["Roles"] == [], profile
 
 
 INVENTORY = InventoryConfiguration(id="daily", destination_bucket="merge-bucket", format="CSV",

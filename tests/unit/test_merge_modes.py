@@ -94,6 +94,19 @@ def test_role_set_valued_aspects_honour_their_purge_flags(memory: InMemoryProvid
     assert set(role.inline_policies) == {"write"} and role.managed_policy_arns == [second]
 
 
+def test_role_instance_profiles_honour_purge_instance_profiles(memory: InMemoryProvider) -> None:
+    manager = IamRoleManager(provider=memory)
+    manager.apply(_role(instance_profiles=["web", "batch"]))
+    kept = _role(instance_profiles=["batch", "jobs"], purge_instance_profiles=False)
+    assert str(manager.plan(kept)).splitlines()[1:] == [
+        '  ~ iam_role merge-role: instance_profiles: ["batch", "web"] -> ["batch", "jobs", "web"]']
+    manager.apply(kept)
+    assert manager.get("merge-role").instance_profiles == ["batch", "jobs", "web"]
+    assert not manager.plan(kept).changed
+    manager.apply(_role(instance_profiles=["jobs"]))  # purge_instance_profiles=True (default): the complete set
+    assert manager.get("merge-role").instance_profiles == ["jobs"]
+
+
 def test_sns_subscriptions_honour_purge_subscriptions(memory: InMemoryProvider) -> None:
     manager = SnsTopicManager(provider=memory)
     manager.apply(SnsTopicDesired(name="merge-topic", region=REGION,
