@@ -18,7 +18,7 @@ each call as a :class:`ProviderCall` record and decides when and whether to pass
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 
@@ -34,7 +34,8 @@ Existence = dict[str, Json]
 """What an existence read returns: ``region`` (for regional kinds and S3), computed attributes
 such as ``arn``, and the aspects the read carries. ``None`` instead means it does not exist."""
 
-Operation = Literal["read_existence", "read_aspect", "create", "write_aspect", "delete", "list_tagged", "list_names",
+Operation = Literal["read_existence", "read_aspect", "create", "write_aspect", "delete", "list_tagged",
+                   "list_tagged_kinds", "list_names",
                    "read_object", "read_object_head", "read_object_tags", "list_objects",
                    "write_object", "copy_object", "delete_object", "write_object_tags"]
 """The five provider calls, and the S3 object calls (see :mod:`awsstate.objects.calls`)."""
@@ -108,6 +109,13 @@ class Provider(ObjectCalls, ABC):
         raise NotSupportedError(f"{self.describe()} cannot list resources by tag", kind=spec.kind,
                                 operation="list_tagged")
 
+    def list_tagged_kinds(self, specs: Sequence[KindSpec], region: str | None, key: str, value: str
+                          ) -> dict[str, list[str]]:
+        """:meth:`list_tagged` for several kinds of one region at once: ``{kind: names}``. Backends
+        that can list many kinds in one request (the AWS provider: one Resource Groups Tagging API
+        listing) override this; by default it is one listing per kind."""
+        return {spec.kind: self.list_tagged(spec, region, key, value) for spec in specs}
+
     def list_names(self, spec: KindSpec, region: str | None, prefix: str | None = None) -> list[str]:
         """The names of this account's resources of ``spec`` (in ``region`` for regional kinds),
         those starting with ``prefix`` only when given, sorted (every page of the listing)."""
@@ -169,6 +177,12 @@ class ProviderCall:
         if self.operation == "list_tagged":
             params = self.params or {}
             return provider.list_tagged(self.ref.spec, self.ref.region, str(params["key"]), str(params["value"]))
+        if self.operation == "list_tagged_kinds":
+            from awsstate.kinds import kind_spec
+
+            params = self.params or {}
+            specs = [kind_spec(str(kind)) for kind in cast(list[str], params["kinds"])]
+            return provider.list_tagged_kinds(specs, self.ref.region, str(params["key"]), str(params["value"]))
         if self.operation == "list_names":
             prefix = (self.params or {}).get("prefix")
             return provider.list_names(self.ref.spec, self.ref.region, None if prefix is None else str(prefix))
@@ -247,6 +261,16 @@ class WrappingProvider(ForwardedObjectCalls, Provider):
         """:meth:`Provider.list_tagged`, through :meth:`intercept`."""
         call = ProviderCall("list_tagged", ResourceRef(spec, "*", region), params={"key": key, "value": value})
         result: list[str] = self._handle(call)
+        return result
+
+    def list_tagged_kinds(self, specs: Sequence[KindSpec], region: str | None, key: str, value: str
+                          ) -> dict[str, list[str]]:
+        """:meth:`Provider.list_tagged_kinds`, through :meth:`intercept`: one call (named by the first kind)."""
+        if not specs:
+            return {}
+        call = ProviderCall("list_tagged_kinds", ResourceRef(specs[0], "*", region),
+                            params={"key": key, "value": value, "kinds": [spec.kind for spec in specs]})
+        result: dict[str, list[str]] = self._handle(call)
         return result
 
     def list_names(self, spec: KindSpec, region: str | None, prefix: str | None = None) -> list[str]:

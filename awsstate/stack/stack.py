@@ -214,16 +214,21 @@ class Stack:
         return sorted(regions, key=str)
 
     def _pruned(self, members: set[str]) -> list[tuple[str, Plan]]:
+        # One listing per region for all the regional kinds with tags, one for the global ones (the
+        # provider batches them: one Resource Groups Tagging API request on AWS; IAM lists its own).
         found: list[tuple[str, Plan]] = []
-        for kind in KINDS:
-            spec = kind_spec(kind)
-            if "tags" not in spec.aspect_names:
+        tagged = [kind_spec(kind) for kind in KINDS if "tags" in kind_spec(kind).aspect_names]
+        listings = [(region, [s for s in tagged if s.regional]) for region in self._regions()]
+        listings.append((None, [s for s in tagged if not s.regional]))
+        for region, specs in listings:
+            if not specs:
                 continue
-            for region in self._regions() if spec.regional else [None]:
-                for name in self.provider.list_tagged(spec, region, OWNER_TAG, self.name):
-                    key = node_key(kind, name)
+            names = self.provider.list_tagged_kinds(specs, region, OWNER_TAG, self.name)
+            for spec in specs:
+                for name in names.get(spec.kind, []):
+                    key = node_key(spec.kind, name)
                     if key not in members and key not in {k for k, _ in found}:
-                        found.append((key, self._manager(kind).plan_delete(name, region)))
+                        found.append((key, self._manager(spec.kind).plan_delete(name, region)))
         return found
 
     # -- applying -------------------------------------------------------------------------------

@@ -120,8 +120,12 @@ class AwsHandler(ABC):
         pages = self.clients.pages(ref, "resourcegroupstaggingapi", "get_resources", region=self.region_for(ref),
                                    TagFilters=[{"Key": key, "Values": [value]}],
                                    ResourceTypeFilters=[self.TAGGED_TYPE])
-        return sorted(self.name_of(item["ResourceARN"])
-                      for page in pages for item in page.get("ResourceTagMappingList", []))
+        return self.names_from_tagged(ref, [str(item["ResourceARN"]) for page in pages
+                                            for item in page.get("ResourceTagMappingList", [])])
+
+    def names_from_tagged(self, ref: ResourceRef, arns: list[str]) -> list[str]:
+        """The names of the resources the tag listing gave as ``arns`` (all of this kind's type)."""
+        return sorted(self.name_of(arn) for arn in arns)
 
     @abstractmethod
     def read_existence(self, ref: ResourceRef) -> Existence | None:

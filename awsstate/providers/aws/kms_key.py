@@ -235,13 +235,11 @@ class KmsKeyHandler(AwsHandler):
             raise
         return receipt(response)
 
-    def list_tagged(self, ref: ResourceRef, key: str, value: str) -> list[str]:
-        """The aliases of this region's keys tagged ``key=value`` (the tag listing names keys by id)."""
-        pages = self.clients.pages(ref, "resourcegroupstaggingapi", "get_resources", region=self.region_for(ref),
-                                   TagFilters=[{"Key": key, "Values": [value]}],
-                                   ResourceTypeFilters=[self.TAGGED_TYPE])
-        ids = {item["ResourceARN"].rsplit("/", 1)[-1] for page in pages
-               for item in page.get("ResourceTagMappingList", [])}
+    def names_from_tagged(self, ref: ResourceRef, arns: list[str]) -> list[str]:
+        """The aliases of the keys the tag listing gave (it names keys by id): one alias listing."""
+        ids = {arn.rsplit("/", 1)[-1] for arn in arns}
+        if not ids:
+            return []
         return sorted(str(alias["AliasName"]).removeprefix("alias/") for alias in self.items(ref, "list_aliases",
                                                                                               "Aliases")
                       if alias.get("TargetKeyId") in ids and not str(alias["AliasName"]).startswith("alias/aws/"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -199,6 +199,14 @@ class AwsProvider(AwsObjectCalls, Provider):
     def list_tagged(self, spec: KindSpec, region: str | None, key: str, value: str) -> list[str]:
         """The names of the resources of ``spec`` tagged ``key=value`` (see the kind's handler)."""
         return self.handler(spec.kind).list_tagged(spec.ref("*", region or self.default_region), key, value)
+
+    def list_tagged_kinds(self, specs: Sequence[KindSpec], region: str | None, key: str, value: str
+                          ) -> dict[str, list[str]]:
+        """Several kinds at once: one Resource Groups Tagging API listing for all the kinds it covers
+        (see :mod:`awsstate.providers.aws.tagged`)."""
+        from awsstate.providers.aws.tagged import list_tagged_kinds
+
+        return list_tagged_kinds(self, specs, region, key, value)
 
     def list_names(self, spec: KindSpec, region: str | None, prefix: str | None = None) -> list[str]:
         """The names of the resources of ``spec`` in ``region`` (see :mod:`awsstate.providers.aws.listing`)."""
