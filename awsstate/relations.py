@@ -129,7 +129,8 @@ def links_of(observed: ObservedModel, provider: Provider | None = None) -> tuple
             dumped = [item.model_dump(mode="json") if hasattr(item, "model_dump") else item for item in dumped]
         for path, key, text in _walk(dumped, field_name):
             if key in _BY_KEY and text:
-                links.append(Link(_BY_KEY[key], text, region, path, None, provider))
+                if not (_BY_KEY[key] == spec.kind and text == observed.name):  # itself is not a link
+                    links.append(Link(_BY_KEY[key], text, region, path, None, provider))
                 continue
             parsed = parse_arn(text)
             if parsed is None:

@@ -86,12 +86,15 @@ class Reference:
     has is refused (AWS's ``NoSuchEntity``), and, with ``blocks_delete``, a resource still
     referenced cannot be deleted (AWS's ``DeleteConflict``). Values may be a string or a list,
     or, with ``key``, an object holding the ARN under that key (an SQS redrive policy's
-    ``dead_letter_target_arn``).
+    ``dead_letter_target_arn``). With ``by="name"`` the value names the resource instead (an S3
+    bucket's logging ``target_bucket``), and the refusal carries ``code``.
     """
 
     kind: str
     blocks_delete: bool = True
     key: str = ""
+    by: Literal["arn", "name"] = "arn"
+    code: str = "NoSuchEntity"
 
 
 WriteCheck = Callable[[Json, Json, Mapping[str, Json]], str | None]

@@ -170,12 +170,12 @@ def apply(context: Context, source: Path | None, spec_path: Path | None, yes: bo
             return EXIT_OK
         if not yes:
             _confirm(context, stack_plan)
-        with display:
-            try:
+        try:
+            with display:  # the live rows are gone before the result is printed, on failure too
                 result = stack.apply(stack_plan, allow_replace=allow_replace)
-            except StackApplyError as error:
-                streams.out.print(result_text(error.result))
-                return EXIT_ERROR
+        except StackApplyError as error:
+            streams.out.print(result_text(error.result))
+            return EXIT_ERROR
         streams.out.print(result_text(result))
         return EXIT_OK
 

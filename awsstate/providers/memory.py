@@ -261,13 +261,15 @@ class InMemoryProvider(InMemoryObjects, Provider):
         reference = ref.spec.fake.references.get(aspect)
         if reference is None:
             return
-        known = {r.attributes.get("arn") for r in self.world.records(reference.kind)}
-        for arn in _arns(value, reference.key):
-            if arn not in known:
+        by_name = reference.by == "name"
+        known = {r.name if by_name else r.attributes.get("arn") for r in self.world.records(reference.kind)}
+        for named in _arns(value, reference.key):
+            if named not in known:
                 raise InvalidRequestError(
-                    f"{arn} does not exist", kind=ref.kind, name=ref.name, aspect=aspect, operation=operation,
-                    code="NoSuchEntity",
-                    hint=f"Create the {reference.kind} first, or correct the ARN in {aspect}.",
+                    f"{named} does not exist", kind=ref.kind, name=ref.name, aspect=aspect, operation=operation,
+                    code=reference.code,
+                    hint=f"Create the {reference.kind} first, or correct the {'name' if by_name else 'ARN'} in "
+                         f"{aspect}.",
                 )
 
     def _check_unreferenced(self, ref: ResourceRef, record: Record) -> None:

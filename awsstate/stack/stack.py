@@ -163,15 +163,16 @@ class Stack:
         """What :meth:`apply` would change, for every resource (reads only what each one manages).
 
         ``prune``: also plan the deletion of resources that carry this stack's ownership tag but
-        are no longer in it (one tag listing per kind and region).
+        are no longer in it (one tag listing per region).
         """
         graph, values = self._graph()
         for key in graph.order:  # every reference resolvable without a call, checked before any call
             resolve(graph.nodes[key], graph.nodes[key].desired, values, graph.nodes, self._specs, look_outside=False)
         for source, field, target in graph.external:  # an outside reference must exist: say which field
-            node = graph.nodes[source]
-            if values.value(target, graph.nodes, self._specs, values.region_of(node)) is None and \
-                    target.attribute != "name":
+            region = values.region_of(graph.nodes[source])
+            missing = values.outside(self._specs[target.kind], target.name, region) is None \
+                if target.attribute == "name" else values.value(target, graph.nodes, self._specs, region) is None
+            if missing:
                 raise StackError(f"{source}: {field} refers to {target}, but {target.kind} {target.name!r} is "
                                  f"neither in the stack nor in AWS: add it to the stack, or fix the name")
         unknown: dict[str, tuple[str, ...]] = {}

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from awsstate import InMemoryProvider, RecordingProvider, S3BucketDesired, S3BucketManager
+from awsstate import InMemoryProvider, InvalidRequestError, RecordingProvider, S3BucketDesired, S3BucketManager
 from awsstate.canonical import Json
 from awsstate.resources.s3_bucket import (
     BucketNotifications,
@@ -43,6 +43,7 @@ TOPIC = "arn:aws:sns:eu-west-1:123456789012:alerts"
 
 def _existing(memory: InMemoryProvider, **aspects: Json) -> None:
     memory.create(S3BucketManager.spec.ref(NAME, "eu-west-1"), {"region": "eu-west-1"})
+    memory.create(S3BucketManager.spec.ref("log-bucket", "eu-west-1"), {"region": "eu-west-1"})  # logging target
     for aspect, value in aspects.items():
         memory.world.set_aspect("s3_bucket", NAME, aspect, value)
 
@@ -156,6 +157,14 @@ def test_configuration_plan_table(
     assert [(a.aspect, a.after) for a in plan.actions] == expected, str(plan)
     manager.apply(plan)
     assert not manager.plan(desired).changed
+
+
+def test_logging_to_a_bucket_that_does_not_exist_is_refused_as_aws_does(memory: InMemoryProvider) -> None:
+    manager = S3BucketManager(provider=memory)
+    with pytest.raises(InvalidRequestError, match="no-such-log-bucket does not exist") as refused:
+        manager.apply(S3BucketDesired(name=NAME, region="eu-west-1", logging={"target_bucket": "no-such-log-bucket"}))
+    assert refused.value.code == "InvalidTargetBucketForLogging" and refused.value.aspect == "logging"
+    assert "correct the name in logging" in str(refused.value)
 
 
 def test_a_notification_target_without_id_gets_a_stable_one_that_reads_back_equal(memory: InMemoryProvider) -> None:

@@ -59,7 +59,7 @@ from awsstate.resources.s3_bucket.notifications import notifications_after, noti
 from awsstate.resources.s3_bucket.rules import conflicts
 from awsstate.resources.s3_bucket.website import website_merge, website_normal, website_value
 from awsstate.resources.settings import Settings, member_merge, overlay, settings_value
-from awsstate.spec import Aspect, Attribute, Contents, CreateOnly, Fake, Identity, KindSpec
+from awsstate.spec import Aspect, Attribute, Contents, CreateOnly, Fake, Identity, KindSpec, Reference
 
 __all__ = ["ALL_BLOCKED", "NONE_BLOCKED", "NO_NOTIFICATIONS", "S3_BUCKET", "SSE_S3", "S3BucketManager"]
 
@@ -176,6 +176,9 @@ S3_BUCKET = KindSpec(
         },
         checks={"tags": check_tags, "object_lock": check_object_lock, "policy": check_policy_write,
                 "acl": check_acl, "versioning": check_versioning},
+        # AWS refuses logging to a bucket that does not exist (InvalidTargetBucketForLogging).
+        references={"logging": Reference("s3_bucket", blocks_delete=False, key="target_bucket", by="name",
+                                         code="InvalidTargetBucketForLogging")},
         create_aspects=created_with,
     ),
     aspects=(
