@@ -254,7 +254,8 @@ class AwsObjectCalls(ObjectCalls):
         _fast_uploads(self.client("s3", ref.region or self.default_region))
         data = _read_body(request, label)
         params: dict[str, Any] = {"Bucket": ref.name, "Key": key, "Body": data, **extra_args(settings)}
-        if settings.sha256:
+        if settings.sha256:  # S3 checks the bytes against it, and keeps it (HeadObject with ChecksumMode)
+            params["ChecksumAlgorithm"] = "SHA256"
             params["ChecksumSHA256"] = base64.b64encode(bytes.fromhex(settings.sha256)).decode()
         response = self._s3(ref, key, "put_object", **params)
         return ObjectWritten(_etag(response.get("ETag")) or None, response.get("VersionId"),

@@ -6,6 +6,7 @@ from AWS, a strict expected failure names the difference.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 from pathlib import Path
@@ -132,13 +133,9 @@ def test_the_etag_of_an_sse_kms_object_is_not_the_md5_of_its_content(aws: AwsPro
     assert etag != hashlib.md5(b"secret").hexdigest()
 
 
-MOTO_CHECKSUM = ("moto 5.2.5: a ChecksumSHA256 sent with PutObject is neither stored nor returned by HeadObject "
-                 "with ChecksumMode=ENABLED (AWS returns it), so S3's own SHA-256 is not available on moto")
-
-
-@pytest.mark.xfail(strict=True, reason=MOTO_CHECKSUM)
 def test_the_sha256_checksum_sent_with_an_upload_reads_back(aws: AwsProvider) -> None:
     S3BucketManager(provider=aws, clock=FakeClock()).apply(S3BucketDesired(name=BUCKET))
     objects = S3Objects(aws, bucket=BUCKET, clock=FakeClock())
-    objects.write("k", b"checked")
-    assert objects.head("k").checksum_sha256 is not None
+    objects.write("k", b"checked")  # PutObject with ChecksumAlgorithm SHA256 and the digest awsstate computed
+    info = objects.head("k")
+    assert info.checksum_sha256 == base64.b64encode(hashlib.sha256(b"checked").digest()).decode()
