@@ -17,14 +17,16 @@ from awsstate import (
     SsmParameterDesired,
     Stack,
 )
+from awsstate.models import DesiredModel
 from awsstate.resources.dynamodb_table import KeyAttribute, TableBilling, TableEncryption
 from tests.stacks.shapes import REGION
 
 
-def test_every_kind_that_takes_a_key_refers_to_one_created_in_the_same_stack() -> None:
+def key_and_users() -> tuple[KmsKeyDesired, list[DesiredModel]]:
+    """The key, and one resource of every kind that takes a key, each encrypted with it."""
     key = KmsKeyDesired(name="data", region=REGION)
     arn = key.ref.arn
-    users = [
+    users: list[DesiredModel] = [
         SqsQueueDesired(name="enc-q", region=REGION, encryption=QueueEncryption(mode="kms", kms_master_key_id=arn)),
         SnsTopicDesired(name="enc-t", region=REGION, kms_master_key_id=arn),
         LogsLogGroupDesired(name="/enc/logs", region=REGION, kms_key_id=arn),
@@ -34,6 +36,11 @@ def test_every_kind_that_takes_a_key_refers_to_one_created_in_the_same_stack() -
                              billing=TableBilling.on_demand(), encryption=TableEncryption.customer_managed(arn)),
         EcrRepositoryDesired(name="enc/repo", region=REGION, encryption_type="KMS", kms_key=arn),
     ]
+    return key, users
+
+
+def test_every_kind_that_takes_a_key_refers_to_one_created_in_the_same_stack() -> None:
+    key, users = key_and_users()
     provider = InMemoryProvider(region=REGION)
     stack = Stack("enc", [*users, key], provider=provider)
     plan = stack.plan()
