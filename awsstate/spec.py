@@ -156,8 +156,9 @@ class Fake:
             that the create takes the place of (``None`` for most creates).
         refuse_delete: ``aspects -> (aspect, reason) or None``: a delete AWS refuses, and the
             aspect that makes it refuse (deletion protection).
-        create_aspects: ``create params -> aspect values`` that AWS sets as a consequence of a
-            create (a bucket created with Object Lock has versioning enabled).
+        create_aspects: ``create params (with the new record's attributes: region, account_id)
+            -> aspect values`` that AWS sets as a consequence of a create (a bucket created with
+            Object Lock has versioning enabled; a key created without a policy gets KMS's default).
         soft_delete: ``delete options -> attributes`` AWS sets on a resource it only schedules for
             deletion (a secret's ``deleted_date``, a KMS key's ``pending_deletion``), or ``None``
             for a delete that takes effect at once (``force_delete_without_recovery``). The fake

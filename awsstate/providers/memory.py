@@ -202,8 +202,8 @@ class InMemoryProvider(InMemoryObjects, Provider):
             if spec.fake.create_attributes is not None:  # told what it replaces, so a new key gets a new id
                 record.attributes.update(spec.fake.create_attributes({**record.attributes, "replaces": replaces}))
             record.attributes.update(restored)
-            if spec.fake.create_aspects is not None:
-                record.aspects.update(spec.fake.create_aspects(params))
+            if spec.fake.create_aspects is not None:  # with the record's attributes (region, account) too
+                record.aspects.update(spec.fake.create_aspects({**record.attributes, **params}))
             self.world.add(record)
             if self._lag is not None:
                 self._lag.created(record.ref)

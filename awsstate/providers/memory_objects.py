@@ -44,6 +44,7 @@ from awsstate.objects.values import (
     name_object,
 )
 from awsstate.providers.base import Receipt
+from awsstate.resources.identifiers import arn_partition
 from awsstate.spec import ResourceRef
 
 __all__ = ["InMemoryObjects"]
@@ -79,6 +80,7 @@ class InMemoryObjects(ObjectCalls):
     """The object calls of the in-memory provider (see the module docstring)."""
 
     world: Any
+    default_region: Any  # InMemoryProvider's
 
     def _own(self, ref: ResourceRef, operation: str, aspect: str | None = None, *, lagging: bool = True) -> Any:
         raise NotImplementedError  # InMemoryProvider's
@@ -100,14 +102,22 @@ class InMemoryObjects(ObjectCalls):
                               content_type="binary/octet-stream", sse="AES256")
         return info
 
-    def _encryption(self, store: Any, sse: str | None, kms_key_id: str | None) -> tuple[str, str | None]:
+    def _encryption(self, ref: ResourceRef, store: Any, sse: str | None, kms_key_id: str | None
+                    ) -> tuple[str, str | None]:
         if sse is not None:
-            return sse, kms_key_id if sse in _KMS else None
+            return sse, self._key_arn(ref, kms_key_id) if sse in _KMS else None
         default = store.aspects.get("encryption")
         if isinstance(default, dict) and default.get("algorithm") in _KMS:
             key = default.get("kms_key_id")
             return str(default["algorithm"]), str(key) if key else None
         return "AES256", None
+
+    def _key_arn(self, ref: ResourceRef, key_id: str | None) -> str | None:
+        # S3 reports the ARN of the key an object is encrypted with, however the write named it (a bare id).
+        if key_id is None or key_id.startswith(("arn:", "alias/")):
+            return key_id
+        region = ref.region or self.default_region
+        return f"arn:{arn_partition(region)}:kms:{region}:{self.world.account_id}:key/{key_id}"
 
     def read_object_head(self, ref: ResourceRef, key: str) -> ObjectInfo | None:
         """HeadObject."""
@@ -166,7 +176,7 @@ class InMemoryObjects(ObjectCalls):
         settings = request.settings
         with self.world.lock:
             store = self._store(ref, "PutObject", key)
-            sse, kms = self._encryption(store, settings.sse, settings.kms_key_id)
+            sse, kms = self._encryption(ref, store, settings.sse, settings.kms_key_id)
             etag = (hashlib.md5(uuid.uuid4().bytes, usedforsecurity=False).hexdigest() if sse in _KMS
                     else etag_of(data, request.transfer))
             version = f"v{next(_versions)}" if store.aspects.get("versioning") == "Enabled" else None
@@ -196,7 +206,7 @@ class InMemoryObjects(ObjectCalls):
                     "This copy request is illegal because it is trying to copy an object to itself without changing "
                     "the object's metadata, storage class, website redirect location or encryption attributes.",
                     kind=ref.kind, name=ref.name, operation="CopyObject", code="InvalidRequest"), ref.name, key)
-            sse, kms = self._encryption(target, settings.sse if settings else None,
+            sse, kms = self._encryption(ref, target, settings.sse if settings else None,
                                         settings.kms_key_id if settings else None)
             body = source.objects[request.source_key]
             etag = (hashlib.md5(uuid.uuid4().bytes, usedforsecurity=False).hexdigest() if sse in _KMS

@@ -62,6 +62,17 @@ def _derive(name: str, region: str | None, account_id: str) -> dict[str, Json]:
             "pending_deletion": False}
 
 
+def _default_policy(created: Mapping[str, Json]) -> dict[str, Json]:
+    """In-memory fake: KMS gives a key created without a policy its default key policy (the
+    account's root may do everything with the key, so IAM policies can grant its use)."""
+    if created.get("policy"):
+        return {}
+    root = f"arn:{arn_partition(str(created.get('region')))}:iam::{created.get('account_id')}:root"
+    return {"policy": {"Version": "2012-10-17", "Id": "key-default-1", "Statement": [
+        {"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*",
+         "Resource": "*"}]}}
+
+
 def _assign_id(attributes: Mapping[str, Json]) -> dict[str, Json]:
     """In-memory fake: the id KMS gives a new key (``mrk-`` and 32 hex digits for a multi-Region key).
 
@@ -154,6 +165,7 @@ KMS_KEY = KmsKeySpec(
                   "rotation_period_in_days": None, "tags": {}},
         checks={"enable_key_rotation": _refuse_while_disabled, "rotation_period_in_days": _refuse_while_disabled},
         create_attributes=_assign_id,
+        create_aspects=_default_policy,
         soft_delete=lambda options: {"pending_deletion": True},  # KMS always waits out the window
         recreate="new",
     ),
