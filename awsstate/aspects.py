@@ -111,11 +111,16 @@ class Aspect:
 
     def normal(self, value: Json) -> object:
         """``normalize(value)``, computed once per value object (values are never changed in place)."""
-        return _MEMO.get(self.normalize, value, lambda: self.normalize(value))
+        normalize = self.normalize
+        if normalize is _identity:
+            return value
+        if value is None or isinstance(value, str | bool | int | float):
+            return normalize(value)  # cheap: not worth a memo entry
+        return _MEMO.get(normalize, value, lambda: normalize(value))
 
     def equal(self, a: Json, b: Json) -> bool:
         """Semantic equality, as AWS sees it."""
-        return bool(self.normal(a) == self.normal(b))
+        return a is b or bool(self.normal(a) == self.normal(b))
 
 
 def to_json(value: Any) -> Json:
