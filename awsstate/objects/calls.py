@@ -31,7 +31,7 @@ Every call takes the bucket's :class:`~awsstate.spec.ResourceRef` (kind ``s3_buc
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from awsstate.errors import NotSupportedError
 from awsstate.objects.values import (
@@ -99,9 +99,10 @@ class ObjectCalls:
 class ForwardedObjectCalls(ObjectCalls):
     """The object calls of a wrapping provider: each one goes through :meth:`_object_call`."""
 
-    def _object_call(self, operation: str, ref: ResourceRef, key: str | None, request: Any = None,
-                     value: Any = None) -> Any:
-        raise NotImplementedError  # WrappingProvider builds the ProviderCall and runs its hook
+    if TYPE_CHECKING:  # WrappingProvider's: it builds the ProviderCall and runs its hook
+        def _object_call(self, operation: str, ref: ResourceRef, key: str | None, request: Any = None,
+                         value: Any = None) -> Any:
+            """Make one object call through the wrapper."""
 
     def read_object(self, ref: ResourceRef, key: str, request: ReadRequest) -> ObjectRead:
         """:meth:`ObjectCalls.read_object`, through the wrapper's hook."""

@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from awsstate.errors import InvalidRequestError, NotFoundError
 from awsstate.objects.calls import ObjectCalls
@@ -79,11 +79,16 @@ def _checksum(sha256: str | None, request: WriteRequest) -> str | None:
 class InMemoryObjects(ObjectCalls):
     """The object calls of the in-memory provider (see the module docstring)."""
 
-    world: Any
-    default_region: Any  # InMemoryProvider's
+    if TYPE_CHECKING:  # InMemoryProvider's
+        world: Any
 
-    def _own(self, ref: ResourceRef, operation: str, aspect: str | None = None, *, lagging: bool = True) -> Any:
-        raise NotImplementedError  # InMemoryProvider's
+        @property
+        def default_region(self) -> str | None:
+            """The provider's default region."""
+
+        def _own(self, ref: ResourceRef, operation: str, aspect: str | None = None, *,
+                 lagging: bool = True) -> Any:
+            """The record of a resource of this account (raises ``NotFoundError``)."""
 
     def _store(self, ref: ResourceRef, operation: str, key: str | None) -> Any:
         try:

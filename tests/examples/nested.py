@@ -353,12 +353,6 @@ WHOLE: dict[type[Any], str] = {
 }
 """Nested models that are not configurations with defaults: given whole, with the reason."""
 
-UNCLASSIFIED_KINDS = frozenset({"ecr_repository", "kms_key"})
-"""Kinds added alongside issue 9 whose nested models their author has yet to classify here (as
-Settings with a row in CASES, or in WHOLE with the reason). The guard lists them, and skips them
-naming this set, until then."""
-
-
 def named(value: Json, name: str) -> Json:
     """``value`` with ``{name}`` in its strings replaced by the resource's name."""
     if isinstance(value, str):

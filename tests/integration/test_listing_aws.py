@@ -50,8 +50,9 @@ def test_names_follow_every_page_and_filter_by_prefix_and_tag(kind: str, backend
 
 
 MOTO_UNTAGGED = {
-    "logs_log_group": "moto's Resource Groups Tagging API GetResources does not cover CloudWatch Logs log "
-                      "groups (AWS does: ResourceTypeFilters logs:log-group)",
+    "logs_log_group": "moto's Resource Groups Tagging API GetResources finds no log group with "
+                      "ResourceTypeFilters logs:log-group (only with 'logs' or no filter; AWS finds them with "
+                      "logs:log-group)",
     "ecr_repository": "moto's Resource Groups Tagging API GetResources does not cover ECR repositories "
                       "(AWS does: ResourceTypeFilters ecr:repository)",
 }

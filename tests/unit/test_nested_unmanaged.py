@@ -20,7 +20,7 @@ from awsstate.canonical import Json
 from awsstate.kinds import KINDS, kind_spec, manager_class
 from awsstate.resources.settings import Settings
 from awsstate.testing import FakeClock
-from tests.examples.nested import CASES, REGION, UNCLASSIFIED_KINDS, WHOLE, NestedCase, Step, named
+from tests.examples.nested import CASES, REGION, WHOLE, NestedCase, Step, named
 
 NAME = "nested-subject"
 STEPS = [pytest.param(case, step, id=f"{case.kind}-{case.aspect}-{step.label}") for case in CASES
@@ -46,9 +46,6 @@ def test_every_nested_model_of_every_kind_is_in_the_table_or_given_whole(kind: s
     nested = _models(kind_spec(kind).desired_model, set())
     tabled = {case.model for case in CASES}
     missing = [m.__name__ for m in nested if (m not in tabled if issubclass(m, Settings) else m not in WHOLE)]
-    if missing and kind in UNCLASSIFIED_KINDS:
-        pytest.skip(f"{kind} is in tests/examples/nested.py UNCLASSIFIED_KINDS: {', '.join(sorted(missing))} "
-                    "to classify")
     assert not missing, f"{kind}: {missing}: make each a Settings model with a row in CASES, or list it in WHOLE"
     for model in nested:
         if issubclass(model, Settings):

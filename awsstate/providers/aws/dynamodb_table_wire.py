@@ -196,8 +196,7 @@ def create_request(name: str, params: Mapping[str, Json]) -> dict[str, Any]:
     plan = params.get("billing")
     if not isinstance(hash_key, dict) or not isinstance(plan, dict):
         raise ValueError("a new table needs hash_key and billing")
-    gsis = [m for m in params.get("global_secondary_indexes") or [] if isinstance(m, dict)]  # type: ignore[union-attr]
-    lsis = [m for m in params.get("local_secondary_indexes") or [] if isinstance(m, dict)]  # type: ignore[union-attr]
+    gsis, lsis = _members(params.get("global_secondary_indexes")), _members(params.get("local_secondary_indexes"))
     provisioned = plan.get("mode") != "PAY_PER_REQUEST"
     request: dict[str, Any] = {
         "TableName": name, "KeySchema": _key_elements(hash_key, range_key),
@@ -295,3 +294,8 @@ def stream_change(table: Mapping[str, Any], value: Json) -> dict[str, Any] | Non
     if current is not None:
         return {"StreamEnabled": False}
     return {"StreamEnabled": True, "StreamViewType": value}
+
+
+def _members(value: Json) -> list[dict[str, Json]]:
+    """The index definitions of a create parameter (a list of objects; absent: none)."""
+    return [member for member in value if isinstance(member, dict)] if isinstance(value, list) else []

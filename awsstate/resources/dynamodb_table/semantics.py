@@ -25,7 +25,7 @@ from awsstate.canonical import Json, canonical_json
 from awsstate.policies import canonical_policy
 from awsstate.resources.dynamodb_table.indexes import GlobalSecondaryIndex, KeyAttribute, LocalSecondaryIndex
 from awsstate.resources.dynamodb_table.values import DEFAULT_RECOVERY_DAYS, PointInTimeRecovery, TableBilling
-from awsstate.resources.settings import member_merge, overlay, settings_value
+from awsstate.resources.settings import MemberMerge, overlay, settings_value
 
 __all__ = [
     "billing_merge",
@@ -121,9 +121,6 @@ def _keep_capacity(wanted: Json, observed: Json) -> Json:
     return merged
 
 
-_GSI_MERGE = member_merge("global_secondary_indexes", key=_name, combine=_keep_capacity)
-
-
 def _new_index_capacity(desired: Any) -> dict[str, Json]:
     billing = getattr(desired, "billing", None)
     if (isinstance(billing, TableBilling) and billing.given("mode") and billing.mode == "PROVISIONED"
@@ -132,21 +129,23 @@ def _new_index_capacity(desired: Any) -> dict[str, Json]:
     return {}
 
 
-def global_indexes_merge(wanted: Json, observed: Json, desired: Any) -> Json:
+class _IndexMerge(MemberMerge):
     """The index set after apply (``purge_global_secondary_indexes``); an existing index keeps the
     capacities it is not given, a new one on a provisioned table gets the table's ``billing`` ones."""
-    merged = _GSI_MERGE(wanted, observed, desired)
-    existing = {_name(m) for m in observed} if isinstance(observed, list) else set()
-    fill = _new_index_capacity(desired)
-    result = []
-    for member in merged if isinstance(merged, list) else []:
-        if isinstance(member, dict) and _name(member) not in existing and fill:
-            member = {**member, **{k: member.get(k) or v for k, v in fill.items()}}
-        result.append(member)
-    return sorted(result, key=_name)
+
+    def __call__(self, wanted: Json, observed: Json, desired: Any) -> Json:
+        merged = super().__call__(wanted, observed, desired)
+        existing = {_name(m) for m in observed} if isinstance(observed, list) else set()
+        fill = _new_index_capacity(desired)
+        result = []
+        for member in merged if isinstance(merged, list) else []:
+            if isinstance(member, dict) and _name(member) not in existing and fill:
+                member = {**member, **{k: member.get(k) or v for k, v in fill.items()}}
+            result.append(member)
+        return sorted(result, key=_name)
 
 
-global_indexes_merge.purge_field = "purge_global_secondary_indexes"  # type: ignore[attr-defined]  # guard test
+global_indexes_merge = _IndexMerge("global_secondary_indexes", key=_name, combine=_keep_capacity)
 
 
 def index_set_normal(value: Json) -> object:
