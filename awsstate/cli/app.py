@@ -66,7 +66,9 @@ def validate(context: Context, spec_path: Path) -> None:
     def run() -> int:
         spec = load_spec(spec_path)
         context.stack(spec, 1)
-        context.streams.message(f"{spec_path}: valid, {len(spec.resources)} resource(s) in stack {spec.stack}",
+        context.streams.message(f"{spec_path}: valid, {len(spec.resources)} resource(s)"
+                                f"{f' and {len(spec.content)} S3 object(s) and sync(s)' if spec.content else ''} "
+                                f"in stack {spec.stack}",
                                 style="green")
         return EXIT_OK
 

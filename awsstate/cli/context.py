@@ -58,7 +58,7 @@ class Context:
 
     def stack(self, spec: Spec, parallelism: int, display: ProgressDisplay | None = None) -> Stack:
         """The spec's stack on this context's provider (validated offline first: no call for bad input)."""
-        stack = Stack(spec.stack, spec.resources, provider=self.make_provider(spec.region), parallelism=parallelism,
+        stack = Stack(spec.stack, spec.members, provider=self.make_provider(spec.region), parallelism=parallelism,
                       on_event=display.event if display is not None else None)
         try:
             stack.validate()

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from rich.text import Text
 
-from awsstate.plan import Plan
 from awsstate.stack import StackPlan, StackResult
+from awsstate.stack.plan import MemberPlan
 
 __all__ = ["MARKDOWN_LIMIT", "plan_markdown", "plan_text", "result_text"]
 
@@ -61,7 +61,7 @@ def _fence(body: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def _actions(plan: Plan) -> str:
+def _actions(plan: MemberPlan) -> str:
     counts = Counter(action.type for action in plan.actions)
     return ", ".join(kind if count == 1 else f"{kind} x{count}" for kind, count in counts.items())
 

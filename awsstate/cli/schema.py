@@ -1,7 +1,8 @@
 """The JSON schema of a spec file (``awsstate schema``), for editors to complete and check it.
 
 Built from the Desired models themselves, so it cannot disagree with what ``awsstate validate``
-accepts: each entry of ``resources:`` is one of the kinds, told apart by ``kind``. A reference
+accepts: each entry of ``resources:`` is one of the kinds (or an ``s3_object`` or ``s3_sync``), told
+apart by ``kind``. A reference
 (``${kind.name.attribute}``) is a string, so it fits every field that takes an ARN, URL or name.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from awsstate.kinds import KINDS, kind_spec
+from awsstate.stack.content import CONTENT_KINDS
 
 __all__ = ["SCHEMA_ID", "kind_schema", "spec_schema"]
 
@@ -18,9 +20,9 @@ SCHEMA_ID = "https://awsstate.dev/schema/stack.json"
 
 def kind_schema(kind: str) -> dict[str, Any]:
     """The schema of one ``resources:`` entry of ``kind``: its Desired model's fields plus ``kind``."""
-    spec = kind_spec(kind)
+    model = CONTENT_KINDS[kind] if kind in CONTENT_KINDS else kind_spec(kind).desired_model
     template = "#/$defs/" + kind + "__{model}"  # per kind: two kinds may each have a model called Tag
-    schema = spec.desired_model.model_json_schema(mode="validation", ref_template=template)
+    schema = model.model_json_schema(mode="validation", ref_template=template)
     schema["$defs"] = {f"{kind}__{name}": value for name, value in schema.get("$defs", {}).items()}
     properties = {"kind": {"const": kind, "description": f"the resource kind: {kind}"}, **schema["properties"]}
     schema["properties"] = properties
@@ -36,7 +38,7 @@ def spec_schema(kind: str | None = None) -> dict[str, Any]:
         return {"$schema": "https://json-schema.org/draft/2020-12/schema", **single}
     definitions: dict[str, Any] = {}
     choices = []
-    for name in KINDS:
+    for name in [*KINDS, *CONTENT_KINDS]:
         entry = kind_schema(name)
         definitions.update(entry.pop("$defs", {}))
         definitions[f"kind_{name}"] = entry

@@ -13,6 +13,12 @@
         name: orders
         subscriptions:
           - {protocol: sqs, endpoint: "${sqs_queue.orders-q.arn}"}
+      - kind: s3_bucket
+        name: orders-site
+      - kind: s3_sync                      # S3 objects and syncs have no name: a bucket and a key or prefix
+        bucket: "${s3_bucket.orders-site.name}"
+        prefix: static
+        source: site/static              # relative to the spec file's folder
 
 Fields are the Desired models' own (``awsstate schema`` prints the JSON schema editors use).
 References are ``${kind.name.attribute}`` and must name a resource of the same file. Every
@@ -33,8 +39,9 @@ from awsstate.errors import AwsStateError, StackError
 from awsstate.kinds import KINDS, kind_spec
 from awsstate.models import DesiredModel
 from awsstate.refs import find_refs
+from awsstate.stack.content import CONTENT_KINDS, ContentDesired, content_key
 
-__all__ = ["Spec", "SpecError", "dump_spec", "load_spec", "located", "parse_spec"]
+__all__ = ["Spec", "SpecError", "dump_spec", "load_spec", "located", "member_key", "parse_spec"]
 
 _TOP = {"stack", "defaults", "resources"}
 _DEFAULTS = {"region"}
@@ -44,15 +51,31 @@ class SpecError(AwsStateError):
     """A spec file that cannot be loaded: the message names the file, the line and the field."""
 
 
+def member_key(member: DesiredModel | ContentDesired) -> str:
+    """How the stack names a member: ``kind.name``, or ``s3_object.<bucket>/<key>`` ..."""
+    return f"{member.kind_spec.kind}.{member.name}" if isinstance(member, DesiredModel) else content_key(member)
+
+
 @dataclass
 class Spec:
-    """A loaded spec file: the stack's name, its resources, and where each value stands in the file."""
+    """A loaded spec file: the stack's name, its members (in the file's order: resources, S3 objects and
+    syncs), and where each value stands in the file."""
 
     path: str
     stack: str
-    resources: list[DesiredModel]
+    members: list[DesiredModel | ContentDesired]
     region: str | None = None
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
+
+    @property
+    def resources(self) -> list[DesiredModel]:
+        """The resources (not the S3 objects and syncs)."""
+        return [m for m in self.members if isinstance(m, DesiredModel)]
+
+    @property
+    def content(self) -> list[ContentDesired]:
+        """The S3 objects and syncs."""
+        return [m for m in self.members if not isinstance(m, DesiredModel)]
 
     def line_of(self, path: tuple[str | int, ...]) -> int:
         """The line of ``path`` (or of the nearest enclosing value that has one)."""
@@ -62,7 +85,7 @@ class Spec:
 
     def resource_index(self, kind: str, name: str) -> int | None:
         """The index of a resource in ``resources:``."""
-        return next((i for i, r in enumerate(self.resources) if r.kind_spec.kind == kind and r.name == name), None)
+        return next((i for i, r in enumerate(self.members) if member_key(r) == f"{kind}.{name}"), None)
 
     def error(self, path: tuple[str | int, ...], message: str) -> SpecError:
         """A :class:`SpecError` at ``path``."""
@@ -85,8 +108,9 @@ def _plain(node: yaml.Node, path: tuple[str | int, ...], lines: dict[tuple[str |
     return yaml.safe_load(yaml.serialize(node))
 
 
-def parse_spec(text: str, path: str = "<spec>") -> Spec:
-    """Load a spec from YAML text (``path`` names it in errors)."""
+def parse_spec(text: str, path: str = "<spec>", base: Path | None = None) -> Spec:
+    """Load a spec from YAML text (``path`` names it in errors; ``base``: the folder relative ``source``
+    paths start from, default the current one)."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -118,35 +142,51 @@ def parse_spec(text: str, path: str = "<spec>") -> Spec:
     if not isinstance(resources, list) or not resources:
         raise spec.error(("resources",), "resources: a list of resources, each with kind and name, is required")
     for index, entry in enumerate(resources):
-        spec.resources.append(_resource(spec, index, entry, defaults))
+        spec.members.append(_resource(spec, index, entry, defaults, base or Path()))
     _check_references(spec, resources)
     return spec
 
 
-def _resource(spec: Spec, index: int, entry: Any, defaults: dict[str, Any]) -> DesiredModel:
+def _relative(value: Any, base: Path) -> Any:
+    """A ``source`` path (or a manifest's paths) from the spec file's folder."""
+    if isinstance(value, str):
+        return str(base / value)
+    if isinstance(value, dict):
+        return {k: _relative(v, base) for k, v in value.items()}
+    return value
+
+
+def _resource(spec: Spec, index: int, entry: Any, defaults: dict[str, Any],
+              base: Path) -> DesiredModel | ContentDesired:
     where: tuple[str | int, ...] = ("resources", index)
-    if not isinstance(entry, dict) or "kind" not in entry or "name" not in entry:
-        raise spec.error(where, f"resources[{index}]: each resource needs kind: and name:")
+    content = isinstance(entry, dict) and entry.get("kind") in CONTENT_KINDS
+    if not isinstance(entry, dict) or "kind" not in entry or ("name" not in entry and not content):
+        raise spec.error(where, f"resources[{index}]: each resource needs kind: and name: (an s3_object needs "
+                         "bucket: and key:, an s3_sync bucket: and prefix:)")
     fields = dict(entry)
     kind = fields.pop("kind")
-    if kind not in KINDS:
-        raise spec.error((*where, "kind"), f"resources[{index}]: unknown kind {kind!r} (kinds: {', '.join(KINDS)})")
-    model = kind_spec(kind).desired_model
+    kinds = [*KINDS, *CONTENT_KINDS]
+    if kind not in kinds:
+        raise spec.error((*where, "kind"), f"resources[{index}]: unknown kind {kind!r} (kinds: {', '.join(kinds)})")
+    model: type[DesiredModel] | type[ContentDesired] = CONTENT_KINDS[kind] if content \
+        else kind_spec(kind).desired_model
     for key, value in defaults.items():
-        if key in model.model_fields and key not in fields and kind_spec(kind).regional:
+        if key in model.model_fields and key not in fields and (content or kind_spec(kind).regional):
             fields[key] = value
+    if content and "source" in fields:
+        fields["source"] = _relative(fields["source"], base)
     try:
         return model.model_validate(fields)
     except ValidationError as error:
         first = error.errors()[0]
         loc = tuple(first["loc"])
-        name = fields.get("name")
+        name = fields.get("name", fields.get("key", fields.get("prefix", "")))
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(resource)'}: {e['msg']}{_hint(model, e)}"
                              for e in error.errors())
         raise spec.error((*where, *loc), f"resources[{index}] {kind} {name!r}: {problems}") from None
 
 
-def _hint(model: type[DesiredModel], error: Any) -> str:
+def _hint(model: type[DesiredModel] | type[ContentDesired], error: Any) -> str:
     """For a misspelt field at the top level, the closest field names."""
     if error["type"] != "extra_forbidden" or len(error["loc"]) != 1:
         return ""
@@ -156,17 +196,21 @@ def _hint(model: type[DesiredModel], error: Any) -> str:
 
 def _check_references(spec: Spec, resources: list[Any]) -> None:
     members = {(r.kind_spec.kind, r.name) for r in spec.resources}
-    seen: set[tuple[str, str]] = set()
-    for index, resource in enumerate(spec.resources):
-        key = (resource.kind_spec.kind, resource.name)
+    seen: set[str] = set()
+    for index, member in enumerate(spec.members):
+        key = member_key(member)
+        kind, _, name = key.partition(".")
         if key in seen:
-            raise spec.error(("resources", index, "name"), f"resources[{index}]: {key[0]} {key[1]!r} is in the file "
-                             "twice; a stack holds one desired state per kind and name")
+            what = "kind and name" if isinstance(member, DesiredModel) else "object or prefix"
+            field_name = "name" if isinstance(member, DesiredModel) else "key" if hasattr(member, "key") else "prefix"
+            raise spec.error(("resources", index, field_name),
+                             f"resources[{index}]: {kind} {name!r} is in the file twice; a stack holds one desired "
+                             f"state per {what}")
         seen.add(key)
         for path, target in find_refs(resources[index]):
             if (target.kind, target.name) not in members:
                 field_name = ".".join(str(p) for p in path)
-                raise spec.error(("resources", index, *path), f"resources[{index}] {key[0]} {key[1]!r}: {field_name} "
+                raise spec.error(("resources", index, *path), f"resources[{index}] {kind} {name!r}: {field_name} "
                                  f"refers to {target}, which is not a resource of this file")
 
 
@@ -177,13 +221,13 @@ def load_spec(path: str | Path) -> Spec:
         text = file.read_text()
     except OSError as error:
         raise SpecError(f"{path}: cannot read the spec file: {error.strerror or error}") from None
-    return parse_spec(text, str(path))
+    return parse_spec(text, str(path), file.parent)
 
 
 def located(spec: Spec, error: StackError) -> SpecError:
     """A stack error (a cycle, a bad reference ...) with the file and line of the resource it names."""
     text = str(error)
-    keys = [f"{r.kind_spec.kind}.{r.name}" for r in spec.resources]
+    keys = [member_key(r) for r in spec.members]
     found = sorted((text.find(key), -len(key), index) for index, key in enumerate(keys) if key in text)
     if found:  # the resource named first in the message (the longest name, when one starts another)
         return spec.error(("resources", found[0][2]), text)

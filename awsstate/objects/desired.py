@@ -23,7 +23,16 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from awsstate.objects.compare import WantedSettings, content_matches, settings_changes
 from awsstate.objects.digest import LocalContent
-from awsstate.objects.names import BucketName, CacheControl, ContentType, Metadata, ObjectKey, Sse, StorageClass
+from awsstate.objects.names import (
+    BucketOrRef,
+    CacheControl,
+    ContentType,
+    Metadata,
+    ObjectKey,
+    Sse,
+    StorageClass,
+    concrete_bucket,
+)
 from awsstate.objects.plans import ObjectAction, ObjectPlan
 from awsstate.objects.values import ObjectInfo, TransferSettings
 from awsstate.resources.identifiers import validate_kms_key_id
@@ -55,8 +64,9 @@ class S3ObjectDesired(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    bucket: BucketName
-    """The bucket (by name: it must exist; create it with ``S3BucketManager``)."""
+    bucket: BucketOrRef
+    """The bucket, by name: it must exist (create it with ``S3BucketManager``), or in a
+    :class:`~awsstate.stack.Stack`, ``bucket.ref.name`` of a bucket in the stack (planned and applied after it)."""
     key: ObjectKey
     """The object's key (1 to 1,024 bytes of UTF-8)."""
     region: Region | None = None
@@ -143,19 +153,20 @@ class ObjectReader(Protocol):
 
 def plan_object(desired: S3ObjectDesired, reader: ObjectReader, transfer: TransferSettings) -> ObjectPlan:
     """The plan for ``desired``: one HEAD, a tag read when needed, and local digests (pure otherwise)."""
-    bucket, key = desired.bucket, desired.key
+    bucket, key = concrete_bucket(desired.bucket), desired.key
     info = reader.head(bucket, key, desired.region)
     if desired.state == "absent":
         deletes = () if info is None else (ObjectAction(type="delete", bucket=bucket, key=key,
                                                         observed_etag=info.etag, reason="state is absent"),)
-        return ObjectPlan(bucket=bucket, key=key, observed=info, actions=deletes)
+        return ObjectPlan(bucket=bucket, key=key, region=desired.region, observed=info, actions=deletes)
     local = desired.content()
     wanted = desired.wanted()
     if info is None:
         settings = wanted.merged(None, guessed_type=desired.guessed_type(), sha256=local.sha256)
         put = ObjectAction(type="put", bucket=bucket, key=key, size=local.size, source=local.label,
                            sha256=local.sha256, settings=settings, tags=desired.tags, reason="new object")
-        return ObjectPlan(bucket=bucket, key=key, observed=None, actions=(put.with_content(local),))
+        return ObjectPlan(bucket=bucket, key=key, region=desired.region, observed=None,
+                          actions=(put.with_content(local),))
     actions: list[ObjectAction] = []
     observed_tags = reader.tags(bucket, key, desired.region) if desired.tags is not None else None
     same = content_matches(info, local, transfer)
@@ -167,7 +178,7 @@ def plan_object(desired: S3ObjectDesired, reader: ObjectReader, transfer: Transf
                                     sha256=local.sha256, observed_etag=info.etag, settings=settings, tags=tags,
                                     changes={"content": (info.etag, None), **settings_changes(wanted, info)},
                                     reason=reason).with_content(local))
-        return ObjectPlan(bucket=bucket, key=key, observed=info, actions=tuple(actions))
+        return ObjectPlan(bucket=bucket, key=key, region=desired.region, observed=info, actions=tuple(actions))
     changes = settings_changes(wanted, info)
     if changes:
         settings = wanted.merged(info, guessed_type=None, sha256=info.sha256 or local.sha256)
@@ -176,4 +187,4 @@ def plan_object(desired: S3ObjectDesired, reader: ObjectReader, transfer: Transf
     if desired.tags is not None and observed_tags != desired.tags:
         actions.append(ObjectAction(type="update_tags", bucket=bucket, key=key, observed_etag=info.etag,
                                     tags=desired.tags, changes={"tags": (observed_tags, desired.tags)}))
-    return ObjectPlan(bucket=bucket, key=key, observed=info, actions=tuple(actions))
+    return ObjectPlan(bucket=bucket, key=key, region=desired.region, observed=info, actions=tuple(actions))

@@ -12,13 +12,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
+from awsstate.errors import StackError
 from awsstate.objects.values import RESERVED_PREFIX, object_url
+from awsstate.refs import allow_ref, parse_ref
 from awsstate.resources.s3_bucket.naming import validate_bucket_name
 
 __all__ = [
     "MAX_KEY_BYTES",
     "MAX_METADATA_BYTES",
     "BucketName",
+    "BucketOrRef",
+    "concrete_bucket",
     "Metadata",
     "ObjectKey",
     "ObjectName",
@@ -94,7 +98,20 @@ def _header(what: str) -> AfterValidator:
 
 
 BucketName = Annotated[str, AfterValidator(validate_bucket_name)]
+BucketOrRef = Annotated[str, AfterValidator(allow_ref(validate_bucket_name, kinds=("s3_bucket",),
+                                                      attributes=("name",)))]
+"""A bucket name, or in a stack a reference to a bucket's name (``bucket.ref.name``)."""
 ObjectKey = Annotated[str, AfterValidator(validate_key)]
+
+
+def concrete_bucket(bucket: str) -> str:
+    """``bucket``, refused (before any call) when it is still a reference: only a stack resolves those."""
+    target = parse_ref(bucket)
+    if target is not None:
+        raise StackError(f"bucket {bucket}: a reference, which only a Stack resolves; plan it in a Stack together "
+                         f"with s3_bucket {target.name!r}, or give the bucket's name ({target.name!r})")
+    return bucket
+
 Metadata = Annotated[dict[str, str], AfterValidator(validate_metadata)]
 ContentType = Annotated[str, _header("content_type")]
 CacheControl = Annotated[str, _header("cache_control")]

@@ -76,6 +76,15 @@ class ObjectAction(BaseModel):
 
     _content: LocalContent | None = PrivateAttr(default=None)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field is: the content carried in hand is not part of the plan (its JSON has none)."""
+        if not isinstance(other, ObjectAction):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.bucket, self.key, self.observed_etag, self.sha256))
+
     @property
     def symbol(self) -> str:
         """``+``, ``~`` or ``-``."""
@@ -119,10 +128,14 @@ class ObjectPlan(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    kind: Literal["s3_object"] = "s3_object"
+    """What this plan is of (tells plans apart in a stack plan's JSON)."""
     bucket: str
     """The bucket."""
     key: str
     """The object's key."""
+    region: str | None = None
+    """The bucket's region, as the desired object names it (``None``: the provider's default)."""
     observed: ObjectInfo | None = None
     """The object as HEAD read it (``None``: there is none)."""
     actions: tuple[ObjectAction, ...] = ()
@@ -150,10 +163,14 @@ class SyncPlan(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    kind: Literal["s3_sync"] = "s3_sync"
+    """What this plan is of (tells plans apart in a stack plan's JSON)."""
     bucket: str
     """The bucket."""
     prefix: str
     """The key prefix the source is the truth for."""
+    region: str | None = None
+    """The bucket's region, as the desired sync names it (``None``: the provider's default)."""
     source: str
     """The local directory (or ``(manifest)``)."""
     actions: tuple[ObjectAction, ...] = ()

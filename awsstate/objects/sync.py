@@ -36,7 +36,7 @@ from typing import Any, Protocol, TypeVar
 from awsstate.errors import UnsafeChangeError
 from awsstate.objects.compare import content_matches, settings_changes
 from awsstate.objects.desired import guess_content_type
-from awsstate.objects.names import validate_key
+from awsstate.objects.names import concrete_bucket, validate_key
 from awsstate.objects.plans import ObjectAction, SyncPlan
 from awsstate.objects.syncmodel import S3SyncDesired
 from awsstate.objects.tree import LocalEntry, read_manifest, walk
@@ -147,6 +147,7 @@ def _verified(desired: S3SyncDesired, item: _Pending, transfer: TransferSettings
 def plan_sync(desired: S3SyncDesired, lister: Lister, transfer: TransferSettings, mapper: Mapper[Any, Any]) -> SyncPlan:
     """The plan of ``desired``: the local walk first (errors before any call), then the LISTs, then
     local digests of same-size files (concurrently), then HEADs only where an ETag cannot decide."""
+    concrete_bucket(desired.bucket)
     entries = local_entries(desired)
     remote, requests = _listing(desired, lister)
     listed = len(remote)
@@ -184,7 +185,7 @@ def plan_sync(desired: S3SyncDesired, lister: Lister, transfer: TransferSettings
     _guard(desired, entries, deletes, listed)
     uploads.sort(key=lambda action: action.key.encode("utf-8", "surrogateescape"))
     changed = {action.key for action in uploads}
-    return SyncPlan(bucket=desired.bucket, prefix=desired.prefix, source=desired.source_label,
+    return SyncPlan(bucket=desired.bucket, prefix=desired.prefix, region=desired.region, source=desired.source_label,
                     actions=(*uploads, *deletes), local_files=len(entries), listed=listed, list_requests=requests,
                     heads=heads, unchanged=len(entries) - len(changed))
 

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from awsstate.objects.compare import WantedSettings
-from awsstate.objects.names import BucketName, CacheControl, ContentType, Metadata, Sse, StorageClass, validate_key
+from awsstate.objects.names import BucketOrRef, CacheControl, ContentType, Metadata, Sse, StorageClass, validate_key
 from awsstate.objects.tree import Filter
 from awsstate.resources.identifiers import validate_kms_key_id
 from awsstate.resources.validation import Region
@@ -33,8 +33,9 @@ class S3SyncDesired(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    bucket: BucketName
-    """The bucket (by name: it must exist; create it with ``S3BucketManager``)."""
+    bucket: BucketOrRef
+    """The bucket, by name: it must exist (create it with ``S3BucketManager``), or in a
+    :class:`~awsstate.stack.Stack`, ``bucket.ref.name`` of a bucket in the stack (planned and applied after it)."""
     prefix: str = ""
     """The key prefix the source is the truth for; a ``/`` is added when missing (``static`` is ``static/``)."""
     source: Path | dict[str, bytes | Path]

@@ -30,10 +30,10 @@ from pydantic import BaseModel, ConfigDict
 from awsstate.engine.clock import Clock, Deadline, SettlePolicy, SystemClock
 from awsstate.errors import NotFoundError, ProviderError, StalePlanError
 from awsstate.objects.desired import S3ObjectDesired, guess_content_type, plan_object
-from awsstate.objects.digest import LocalContent
 from awsstate.objects.execute import Progress, run_actions
-from awsstate.objects.names import ObjectName, validate_header, validate_metadata
+from awsstate.objects.names import ObjectName
 from awsstate.objects.plans import ObjectAction, ObjectPlan, SyncPlan
+from awsstate.objects.requests import content_of, header_settings, replaced_settings
 from awsstate.objects.sync import iterate_pages, plan_sync
 from awsstate.objects.syncmodel import S3SyncDesired
 from awsstate.objects.values import (
@@ -45,7 +45,6 @@ from awsstate.objects.values import (
     ObjectSummary,
     ObjectWritten,
     ReadRequest,
-    SourceError,
     TransferSettings,
     WriteRequest,
     name_object,
@@ -190,9 +189,9 @@ class S3Objects:
         SHA-256 in the metadata. Large content goes through the managed (multipart) transfer.
         """
         target = self._name(name)
-        settings = _settings(content_type, metadata, cache_control, storage_class, sse, kms_key_id, tags,
+        settings = header_settings(content_type, metadata, cache_control, storage_class, sse, kms_key_id, tags,
                              default_type=guess_content_type(source.name if isinstance(source, Path) else target.key))
-        content = _content_of(source)
+        content = content_of(source)
         if not self.transfer.multipart(content.size):
             content = content.loaded()  # one read: hashed and sent from memory
         settings = dataclasses.replace(settings, sha256=content.sha256)
@@ -235,7 +234,7 @@ class S3Objects:
             if info is None:
                 raise name_object(NotFoundError("does not exist", operation="HeadObject", code="NoSuchKey"),
                                   src.bucket, src.key)
-            settings = _replaced(info, content_type, metadata, cache_control, storage_class)
+            settings = replaced_settings(info, content_type, metadata, cache_control, storage_class)
             size = info.size
         request = CopyRequest(src.bucket, src.key, settings=settings, size=size, storage_class=storage_class)
         return self._call(dst.bucket, dst.key, None, lambda ref: self.provider.copy_object(ref, dst.key, request))
@@ -251,7 +250,7 @@ class S3Objects:
         if info is None:
             raise name_object(NotFoundError("does not exist", operation="HeadObject", code="NoSuchKey"),
                               target.bucket, target.key)
-        settings = _replaced(info, content_type, metadata, cache_control, storage_class)
+        settings = replaced_settings(info, content_type, metadata, cache_control, storage_class)
         request = CopyRequest(target.bucket, target.key, settings=settings, size=info.size)
         written = self._call(target.bucket, target.key, None,
                              lambda ref: self.provider.copy_object(ref, target.key, request))
@@ -308,25 +307,25 @@ class S3Objects:
         # one managed transfer, without flooding the endpoint (the part size, hence the ETag, is unchanged).
         lanes = max(1, min(_LANES, sum(map(heavy, plan.actions))))
         shared = dataclasses.replace(transfer, max_concurrency=max(1, math.ceil(transfer.max_concurrency / lanes)))
-        done = run_actions(plan.actions, lambda a: self._perform(a, shared if heavy(a) else transfer),
+        done = run_actions(plan.actions, lambda a: self._perform(a, shared if heavy(a) else transfer, plan.region),
                            concurrency=self.concurrency, progress=progress, heavy=heavy, heavy_concurrency=lanes)
         return ApplyObjectsResult(changed=bool(done), plan=plan, actions=tuple(done))
 
     def _check_fresh(self, plan: ObjectPlan | SyncPlan) -> None:
         if isinstance(plan, ObjectPlan):
-            info = self._head(ObjectName(bucket=plan.bucket, key=plan.key))
+            info = self._head(ObjectName(bucket=plan.bucket, key=plan.key), plan.region)
             now = {plan.key: info.etag if info else None}
         else:
-            now = {s.key: s.etag for s in iterate_pages(_Reader(self), plan.bucket, plan.prefix, None)}
+            now = {s.key: s.etag for s in iterate_pages(_Reader(self), plan.bucket, plan.prefix, plan.region)}
         changed = {a.key: (a.observed_etag, now.get(a.key)) for a in plan.actions if now.get(a.key) != a.observed_etag}
         if changed:
             raise StalePlanError("s3_object", f"s3://{plan.bucket}/", changed)
 
-    def _perform(self, action: ObjectAction, transfer: TransferSettings) -> None:
+    def _perform(self, action: ObjectAction, transfer: TransferSettings, region: str | None) -> None:
         bucket, key = action.bucket, action.key
         provider = self.provider
         if action.writes_content:
-            content = action.content or _content_of(Path(action.source or ""))
+            content = action.content or content_of(Path(action.source or ""))
             if not transfer.multipart(content.size):
                 content = content.loaded()  # one read: hashed and sent from memory
             sha256 = content.sha256
@@ -334,15 +333,15 @@ class S3Objects:
                 raise StalePlanError("s3_object", action.url, {"content": (action.sha256, sha256)})
             settings = dataclasses.replace(action.settings or ObjectSettings(), sha256=sha256, tags=action.tags)
             request = WriteRequest(body=content.source, size=content.size, settings=settings, transfer=transfer)
-            self._call(bucket, key, None, lambda ref: provider.write_object(ref, key, request))
+            self._call(bucket, key, region, lambda ref: provider.write_object(ref, key, request))
         elif action.type == "update_metadata":
             storage = action.changes.get("storage_class", (None, None))[1]
             copy = CopyRequest(bucket, key, settings=action.settings, size=action.size, storage_class=storage)
-            self._call(bucket, key, None, lambda ref: provider.copy_object(ref, key, copy))
+            self._call(bucket, key, region, lambda ref: provider.copy_object(ref, key, copy))
         elif action.type == "update_tags":
-            self._call(bucket, key, None, lambda ref: provider.write_object_tags(ref, key, action.tags or {}))
+            self._call(bucket, key, region, lambda ref: provider.write_object_tags(ref, key, action.tags or {}))
         else:
-            self._call(bucket, key, None, lambda ref: provider.delete_object(ref, key))
+            self._call(bucket, key, region, lambda ref: provider.delete_object(ref, key))
 
 
 class _Reader:
@@ -362,38 +361,3 @@ class _Reader:
     def tags(self, bucket: str, key: str, region: str | None) -> dict[str, str]:
         return self.objects.tags(bucket, key, region)
 
-
-def _content_of(source: bytes | str | Path | BinaryIO) -> LocalContent:
-    if isinstance(source, bytes):
-        return LocalContent.of(source)
-    if isinstance(source, str | Path):
-        path = Path(source)
-        if not path.is_file():
-            raise SourceError(f"source: {path} does not exist or is not a regular file")
-        return LocalContent.of(path)
-    return LocalContent.of(source.read())
-
-
-def _settings(content_type: str | None, metadata: Mapping[str, str] | None, cache_control: str | None,
-              storage_class: str | None, sse: str | None, kms_key_id: str | None, tags: Mapping[str, str] | None,
-              *, default_type: str | None) -> ObjectSettings:
-    # The same rules as the desired models, so a bad header fails before any call, naming it.
-    probe = S3ObjectDesired.model_validate({
-        "bucket": "probe-bucket", "key": "probe", "text": "", "content_type": content_type,
-        "metadata": dict(metadata) if metadata is not None else None, "cache_control": cache_control,
-        "storage_class": storage_class, "sse": sse, "kms_key_id": kms_key_id,
-        "tags": dict(tags) if tags is not None else None})
-    return ObjectSettings(content_type=probe.content_type or default_type, metadata=probe.metadata or {},
-                          cache_control=probe.cache_control or None, storage_class=probe.storage_class,
-                          sse=probe.sse, kms_key_id=probe.kms_key_id, tags=probe.tags)
-
-
-def _replaced(info: ObjectInfo, content_type: str | None, metadata: Mapping[str, str] | None,
-              cache_control: str | None, storage_class: str | None) -> ObjectSettings:
-    return ObjectSettings(
-        content_type=validate_header(content_type, "content_type") if content_type is not None else info.content_type,
-        metadata=validate_metadata(metadata) if metadata is not None else dict(info.metadata),
-        cache_control=(validate_header(cache_control, "cache_control") or None) if cache_control is not None
-        else info.cache_control,
-        storage_class=storage_class or info.storage_class, sse=info.sse, kms_key_id=info.kms_key_id,
-        sha256=info.sha256)

@@ -1,7 +1,8 @@
 """Stack plans and results: data, like a resource's plan.
 
 A :class:`StackPlan` holds one :class:`~awsstate.plan.Plan` per resource (keyed ``kind.name``),
-the order they are applied in, what each depends on, the values still unknown before apply
+or of each S3 object or sync it holds (:mod:`~awsstate.stack.content`), the order they are
+applied in, what each depends on, the values still unknown before apply
 (each named by its source, ``sqs_queue.orders-q.url``) and the resources pruned.
 ``model_dump_json()`` round-trips (``format_version`` 1), so a reviewed stack plan can be
 applied in another process.
@@ -9,13 +10,24 @@ applied in another process.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
+from awsstate.objects.plans import ObjectPlan, SyncPlan
 from awsstate.plan import DeleteAction, Plan
 
-__all__ = ["STACK_PLAN_FORMAT_VERSION", "ResourceOutcome", "StackPlan", "StackResult"]
+__all__ = ["STACK_PLAN_FORMAT_VERSION", "MemberPlan", "ResourceOutcome", "StackPlan", "StackResult"]
+
+
+def _member_type(value: Any) -> str:
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    return kind if kind in ("s3_object", "s3_sync") else "resource"
+
+
+MemberPlan = Annotated[Annotated[Plan, Tag("resource")] | Annotated[ObjectPlan, Tag("s3_object")]
+                       | Annotated[SyncPlan, Tag("s3_sync")], Discriminator(_member_type)]
+"""The plan of one stack member: a resource's :class:`~awsstate.plan.Plan`, or an S3 object's or sync's."""
 
 STACK_PLAN_FORMAT_VERSION: Literal[1] = 1
 """Bumped whenever the JSON form of a stack plan changes incompatibly."""
@@ -29,7 +41,7 @@ class StackPlan(BaseModel):
     format_version: Literal[1] = STACK_PLAN_FORMAT_VERSION
     stack: str
     order: tuple[str, ...]
-    plans: dict[str, Plan]
+    plans: dict[str, MemberPlan]
     depends_on: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     unknown: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     pruned: tuple[str, ...] = ()
@@ -46,8 +58,12 @@ class StackPlan(BaseModel):
 
     def deletes(self) -> list[str]:
         """The resources this plan deletes (``absent`` ones and pruned ones)."""
-        return [key for key in self.order
-                if any(isinstance(a, DeleteAction) for a in self.plans[key].actions)]
+        return [key for key in self.order if isinstance(plan := self.plans[key], Plan)
+                and any(isinstance(a, DeleteAction) for a in plan.actions)]
+
+    def resources(self) -> dict[str, Plan]:
+        """The plans of the stack's resources (not its S3 objects and syncs), in order."""
+        return {key: plan for key in self.order if isinstance(plan := self.plans[key], Plan)}
 
     def __str__(self) -> str:
         changed = [key for key in self.order if self.plans[key].changed]

@@ -16,14 +16,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from awsstate.canonical import Json
-from awsstate.errors import StackError
+from awsstate.errors import AwsStateError, StackError
 from awsstate.models import DesiredModel
+from awsstate.plan import CreateAction, Plan, ReplaceAction, UpdateAction
 from awsstate.providers.base import Provider
 from awsstate.refs import RefTarget, find_refs, substitute
 from awsstate.spec import KindSpec
 from awsstate.stack.graph import Node, derivable, node_key
 
-__all__ = ["OWNER_TAG", "Values", "owned", "resolve"]
+__all__ = ["OWNER_TAG", "Values", "filled", "owned", "resolve"]
 
 OWNER_TAG = "awsstate:stack"
 """The tag a stack puts on every resource it manages (kinds with tags), naming the stack."""
@@ -146,3 +147,26 @@ def resolve(node: Node, desired: DesiredModel, values: Values, nodes: Mapping[st
     except ValidationError as error:
         raise StackError(f"{node.key}: with its references resolved, the desired state is not valid: {error}") \
             from error
+
+
+def filled(plan: Plan, values: Values, nodes: Mapping[str, Node], specs: Mapping[str, KindSpec], key: str) -> Plan:
+    """``plan`` with the values known only after apply filled in, now that what it depends on is applied."""
+    missing: list[str] = []
+
+    def fill(target: RefTarget) -> str | None:
+        found = values.value(target, nodes, specs, plan.region)
+        if found is None:
+            missing.append(target.source)
+        return found
+
+    actions = []
+    for action in plan.actions:
+        if isinstance(action, UpdateAction):
+            action = action.model_copy(update={"after": substitute(action.after, fill)})
+        elif isinstance(action, CreateAction | ReplaceAction):
+            action = action.model_copy(update={"params": substitute(action.params, fill)})
+        actions.append(action)
+    if missing:
+        raise AwsStateError(f"{key}: {', '.join(sorted(set(missing)))} still unknown after what it depends on "
+                            "was applied")
+    return plan.model_copy(update={"actions": tuple(actions)})

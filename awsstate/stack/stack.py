@@ -17,6 +17,9 @@ parallelism (:mod:`~awsstate.stack.executor`) and shared adaptive rate limits
 stack manages. Resources the stack manages carry the tag ``awsstate:stack=<name>`` (kinds with
 tags), which is how ``prune`` finds those no longer in it; without ``prune=True`` nothing is
 deleted that the stack does not name as ``absent``.
+
+A stack also holds S3 objects and directory syncs, each planned and applied after its bucket
+(:mod:`~awsstate.stack.content`).
 """
 
 from __future__ import annotations
@@ -26,21 +29,30 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from awsstate.engine.clock import Clock, SettlePolicy, SystemClock
-from awsstate.errors import AwsStateError, InvalidPlanError, StackApplyError, StackError
+from awsstate.errors import InvalidPlanError, StackApplyError, StackError
 from awsstate.kinds import KINDS, kind_spec, manager_class
 from awsstate.log import get_logger
 from awsstate.manager import Manager
 from awsstate.models import DesiredModel
-from awsstate.plan import CreateAction, Plan, ReplaceAction, UpdateAction
+from awsstate.objects.verbs import S3Objects
+from awsstate.plan import Plan
 from awsstate.providers.base import Provider
-from awsstate.refs import RefTarget, substitute
 from awsstate.spec import KindSpec
+from awsstate.stack.content import (
+    ContentDesired,
+    ContentNode,
+    apply_content,
+    content_nodes,
+    is_content,
+    objects_of,
+    plan_content,
+)
 from awsstate.stack.executor import run_graph
 from awsstate.stack.graph import Graph, Node, build_graph, node_key
 from awsstate.stack.limits import RateLimitedProvider, RateLimits
-from awsstate.stack.plan import ResourceOutcome, StackPlan, StackResult
+from awsstate.stack.plan import MemberPlan, ResourceOutcome, StackPlan, StackResult
 from awsstate.stack.progress import EventCallback, Progress
-from awsstate.stack.resolve import OWNER_TAG, Values, owned, resolve
+from awsstate.stack.resolve import OWNER_TAG, Values, filled, owned, resolve
 
 __all__ = ["Stack"]
 
@@ -69,7 +81,8 @@ class Stack:
 
     Args:
         name: the stack's name (letters, digits, ``_ . -``), the value of its ownership tag.
-        resources: the desired models (each kind and name at most once).
+        resources: the desired models (each kind and name at most once), and S3 objects and syncs
+            (:class:`~awsstate.objects.S3ObjectDesired`, :class:`~awsstate.objects.S3SyncDesired`).
         provider: the backend (default: ``AwsProvider()`` with boto3's defaults).
         parallelism: how many resources are read or written at once.
         rate_limits: the adaptive limiters to share (default: this stack's own).
@@ -78,18 +91,21 @@ class Stack:
             starts and finishes planning, applying or deleting (see :mod:`~awsstate.stack.progress`).
     """
 
-    def __init__(self, name: str, resources: Iterable[DesiredModel], *, provider: Provider | None = None,
-                 parallelism: int = 10, rate_limits: RateLimits | None = None, settle: SettlePolicy | None = None,
+    def __init__(self, name: str, resources: Iterable[DesiredModel | ContentDesired], *,
+                 provider: Provider | None = None, parallelism: int = 10, rate_limits: RateLimits | None = None,
+                 settle: SettlePolicy | None = None,
                  clock: Clock | None = None, on_event: EventCallback | None = None) -> None:
         if not _STACK_NAME.match(name):
             raise StackError(f"stack name {name!r}: use 1 to 128 letters, digits and _ . - (it is a tag value)")
         if parallelism < 1:
             raise StackError("parallelism must be at least 1")
         self.name = name
-        self.resources: tuple[DesiredModel, ...] = tuple(resources)
-        for resource in self.resources:
-            if not isinstance(resource, DesiredModel):
-                raise StackError(f"a stack holds desired models, not {type(resource).__name__}")
+        given = tuple(resources)
+        for resource in given:
+            if not isinstance(resource, DesiredModel) and not is_content(resource):
+                raise StackError(f"a stack holds desired models, S3 objects and syncs, not {type(resource).__name__}")
+        self.resources: tuple[DesiredModel, ...] = tuple(r for r in given if isinstance(r, DesiredModel))
+        self.content: tuple[ContentDesired, ...] = tuple(r for r in given if not isinstance(r, DesiredModel))
         self.parallelism = parallelism
         self.rate_limits = rate_limits or RateLimits()
         self.settle_policy = settle or SettlePolicy()
@@ -100,7 +116,8 @@ class Stack:
         self._specs = _Specs()
 
     def __repr__(self) -> str:
-        return f"Stack({self.name!r}, {len(self.resources)} resource(s), parallelism={self.parallelism})"
+        content = f", {len(self.content)} object(s) and sync(s)" if self.content else ""
+        return f"Stack({self.name!r}, {len(self.resources)} resource(s){content}, parallelism={self.parallelism})"
 
     @classmethod
     def for_plan(cls, plan: StackPlan, **options: Any) -> Stack:
@@ -140,6 +157,9 @@ class Stack:
 
     # -- planning ------------------------------------------------------------------------------
 
+    def _objects(self) -> S3Objects:
+        return objects_of(self.provider, self.settle_policy, self.clock)
+
     def _graph(self, offline: bool = False) -> tuple[Graph, Values]:
         if offline:  # no call at all: ARNs are shaped with a placeholder account
             values = Values(None, ("aws", "000000000000"), None)
@@ -158,6 +178,7 @@ class Stack:
         graph, values = self._graph(offline=True)
         for key in graph.order:
             resolve(graph.nodes[key], graph.nodes[key].desired, values, graph.nodes, self._specs, look_outside=False)
+        content_nodes(self.content, graph.nodes)
 
     def plan(self, *, prune: bool = False) -> StackPlan:
         """What :meth:`apply` would change, for every resource (reads only what each one manages).
@@ -175,9 +196,15 @@ class Stack:
             if missing:
                 raise StackError(f"{source}: {field} refers to {target}, but {target.kind} {target.name!r} is "
                                  f"neither in the stack nor in AWS: add it to the stack, or fix the name")
+        content = content_nodes(self.content, graph.nodes)
         unknown: dict[str, tuple[str, ...]] = {}
+        planned: dict[str, Plan] = {}
+        objects = self._objects()
 
-        def plan_one(key: str) -> Plan:
+        def plan_one(key: str) -> MemberPlan:
+            if key in content:
+                item = content[key]
+                return plan_content(objects, item, planned.get(item.bucket_key))
             node = graph.nodes[key]
             desired, still_unknown = resolve(node, owned(node.desired, self.name), values, graph.nodes, self._specs)
             if still_unknown:
@@ -185,17 +212,20 @@ class Stack:
             plan = self._manager(node.spec.kind).plan(desired)
             if plan.observed.exists:
                 values.observed(key, plan.observed.attributes)
+            planned[key] = plan
             return plan
 
-        progress = Progress(self.name, "plan", len(graph.order), self.on_event)
-        outcome = run_graph(graph.order, {k: graph.depends_on(k) for k in graph.order}, progress.track(plan_one),
-                            parallelism=self.parallelism)
+        depends_on = {k: graph.depends_on(k) for k in graph.order}
+        depends_on.update({k: {c.bucket_key} & set(graph.nodes) for k, c in content.items()})
+        keys = [*graph.order, *content]
+        progress = Progress(self.name, "plan", len(keys), self.on_event)
+        outcome = run_graph(keys, depends_on, progress.track(plan_one), parallelism=self.parallelism)
         progress.skipped(outcome.skipped)
         if outcome.failed:
-            key, error = next((k, outcome.failed[k]) for k in graph.order if k in outcome.failed)
+            key, error = next((k, outcome.failed[k]) for k in keys if k in outcome.failed)
             raise error
-        plans = {key: outcome.done[key] for key in graph.order}
-        order = list(graph.order)
+        plans = {key: outcome.done[key] for key in keys}
+        order = list(keys)
         pruned: list[str] = []
         if prune:
             for key, plan in self._pruned(set(graph.nodes)):
@@ -203,7 +233,7 @@ class Stack:
                 order.append(key)
                 pruned.append(key)
         stack_plan = StackPlan(stack=self.name, order=tuple(order), plans=plans, unknown=unknown,
-                               depends_on={k: tuple(sorted(graph.depends_on(k))) for k in graph.order},
+                               depends_on={k: tuple(sorted(v)) for k, v in depends_on.items()},
                                pruned=tuple(pruned))
         log.info("stack.planned", stack=self.name, resources=len(order), changes=stack_plan.changes,
                  pruned=len(pruned))
@@ -248,23 +278,25 @@ class Stack:
             plan = self.plan(prune=prune)
         elif plan.stack != self.name:
             raise InvalidPlanError(f"a plan of stack {plan.stack!r} cannot be applied by stack {self.name!r}")
-        members = {node_key(r.kind_spec.kind, r.name) for r in self.resources}
+        nodes = {key: Node(key, r, r.kind_spec) for r in self.resources
+                 if (key := node_key(r.kind_spec.kind, r.name))}
+        content = content_nodes(self.content, nodes)
         for key in plan.order:
-            if self.resources and key not in members and key not in plan.pruned:
+            if (self.resources or self.content) and key not in nodes and key not in content \
+                    and key not in plan.pruned:
                 raise InvalidPlanError(f"the plan of stack {self.name!r} holds {key}, which is not in the stack")
         values = Values(self.provider, self.provider.identity(self.provider.default_region),
                         self.provider.default_region)
-        for key, sub in plan.plans.items():
+        for key, sub in plan.resources().items():
             if sub.observed.exists:
                 values.observed(key, sub.observed.attributes)
         deletes = set(plan.deletes())
         writes = [key for key in plan.order if key not in deletes]
-        nodes = {key: Node(key, r, r.kind_spec) for r in self.resources
-                 if (key := node_key(r.kind_spec.kind, r.name))}
+        objects = self._objects()
         progress = Progress(self.name, "apply", len(writes), self.on_event)
         first = run_graph(writes, {k: set(plan.depends_on.get(k, ())) for k in writes},
-                          progress.track(lambda key: self._apply_one(plan, key, values, nodes, allow_replace),
-                                         actions=int),
+                          progress.track(lambda key: self._apply_one(plan, key, values, nodes, allow_replace,
+                                                                     objects, content), actions=int),
                           parallelism=self.parallelism)
         progress.skipped(first.skipped)
         outcomes = self._outcomes(plan, first)
@@ -277,12 +309,14 @@ class Stack:
         return result
 
     def _apply_one(self, plan: StackPlan, key: str, values: Values, nodes: Mapping[str, Node],
-                   allow_replace: bool) -> int:
+                   allow_replace: bool, objects: S3Objects, content: Mapping[str, ContentNode]) -> int:
         sub = plan.plans[key]
+        if not isinstance(sub, Plan):  # an S3 object or sync, after its bucket
+            return apply_content(objects, sub, content.get(key))
         if not sub.changed:
             return 0
         if plan.unknown.get(key):
-            sub = _filled(sub, values, nodes, self._specs, key)
+            sub = filled(sub, values, nodes, self._specs, key)
         result = self._manager(sub.kind).apply(sub, allow_replace=allow_replace)
         if result.observed is not None:
             values.observed(key, {a.name: getattr(result.observed, a.name, None)
@@ -293,6 +327,7 @@ class Stack:
         """Deletes in reverse dependency order; a delete refused while others remain is retried after them."""
         outcomes: dict[str, ResourceOutcome] = {}
         pending = list(keys)
+        resources = plan.resources()
         for _ in range(_DELETE_WAVES):
             failed: dict[str, Exception] = {}
             dependents: dict[str, set[str]] = {k: set() for k in pending}
@@ -302,7 +337,7 @@ class Stack:
                         dependents[target].add(key)
             progress = Progress(self.name, "delete", len(pending), self.on_event)
             result = run_graph(pending, dependents, progress.track(lambda key: len(
-                self._manager(plan.plans[key].kind).apply(plan.plans[key], allow_replace=allow_replace).actions),
+                self._manager(resources[key].kind).apply(resources[key], allow_replace=allow_replace).actions),
                 actions=int), parallelism=self.parallelism)
             progress.skipped(result.skipped)
             for key, count in result.done.items():
@@ -330,25 +365,3 @@ class Stack:
             outcomes[key] = ResourceOutcome(key=key, status="skipped", reason=reason)
         return outcomes
 
-
-def _filled(plan: Plan, values: Values, nodes: Mapping[str, Node], specs: Mapping[str, KindSpec], key: str) -> Plan:
-    """``plan`` with the values known only after apply filled in, now that what it depends on is applied."""
-    missing: list[str] = []
-
-    def fill(target: RefTarget) -> str | None:
-        found = values.value(target, nodes, specs, plan.region)
-        if found is None:
-            missing.append(target.source)
-        return found
-
-    actions = []
-    for action in plan.actions:
-        if isinstance(action, UpdateAction):
-            action = action.model_copy(update={"after": substitute(action.after, fill)})
-        elif isinstance(action, CreateAction | ReplaceAction):
-            action = action.model_copy(update={"params": substitute(action.params, fill)})
-        actions.append(action)
-    if missing:
-        raise AwsStateError(f"{key}: {', '.join(sorted(set(missing)))} still unknown after what it depends on "
-                            "was applied")
-    return plan.model_copy(update={"actions": tuple(actions)})

@@ -18,3 +18,10 @@ def test_readme_sync_example_runs_and_refuses_the_empty_source(capsys: pytest.Ca
     out = capsys.readouterr().out
     assert "+ put static/css/site.css" in out and "~ replace static/index.html (13 B): content differs" in out
     assert "refusing" in out and "Nothing was written" in out
+
+
+def test_readme_stack_content_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    exec(compile(readme_block("stack-content"), "README.md:stack-content", "exec"), {})
+    out = capsys.readouterr().out
+    assert "+ s3_bucket shop-site: create in eu-west-1" in out and "+ put index.html" in out
+    assert "s3 sync" in out and "+ put assets/app.js" in out

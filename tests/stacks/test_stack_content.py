@@ -1,0 +1,217 @@
+"""S3 objects and directory syncs in a stack: planned and applied after their bucket, in one plan.
+
+A bucket the plan creates has nothing to read, so its content is planned without a call; a bucket
+that exists is read as ``S3Objects.plan`` reads it. A content member's plan is in the stack plan
+(JSON included) under ``s3_object.<bucket>/<key>`` or ``s3_sync.<bucket>/<prefix>``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from awsstate import (
+    InMemoryProvider,
+    RecordingProvider,
+    S3BucketDesired,
+    S3ObjectDesired,
+    S3SyncDesired,
+    Stack,
+    World,
+)
+from awsstate.errors import StackApplyError, StackError, UnsafeChangeError
+from awsstate.objects.plans import ObjectPlan, SyncPlan
+from awsstate.objects.verbs import S3Objects
+from awsstate.providers.faults import FaultInjectingProvider
+from awsstate.stack import StackPlan
+from awsstate.testing import FakeClock
+from tests.objects_support import stored, tree
+
+BUCKET = "stack-content-site"
+OBJECT_CALLS = {"read_object_head", "read_object_tags", "list_objects", "write_object", "copy_object",
+                "write_object_tags", "delete_object"}
+
+
+def _site(tmp_path: Path, **bucket: object) -> tuple[S3BucketDesired, S3ObjectDesired, S3SyncDesired, S3ObjectDesired]:
+    root = tree(tmp_path / "site", {"index.html": "<h1>hi</h1>", "assets/a.css": "a{}", "assets/b.js": "let b",
+                                    "assets/img/c.svg": "<svg/>"})
+    site = S3BucketDesired(name=BUCKET, region="eu-west-1", **bucket)  # type: ignore[arg-type]
+    index = S3ObjectDesired(bucket=site.ref.name, key="index.html", source=root / "index.html",
+                            cache_control="no-cache")
+    assets = S3SyncDesired(bucket=site.ref.name, prefix="assets", source=root / "assets", delete=True)
+    note = S3ObjectDesired(bucket=BUCKET, key="note.txt", text="hello")  # by plain name: ordered all the same
+    return site, index, assets, note
+
+
+def _stack(members: list[object], provider: object, **options: object) -> Stack:
+    return Stack("site", members, provider=provider, clock=FakeClock(), **options)  # type: ignore[arg-type]
+
+
+def test_a_bucket_its_objects_and_a_sync_converge_in_one_stack(tmp_path: Path, world: World,
+                                                                recorder: RecordingProvider) -> None:
+    site, index, assets, note = _site(tmp_path)
+    stack = _stack([note, assets, index, site], recorder)
+    plan = stack.plan()
+    keys = ["s3_bucket.stack-content-site", "s3_object.stack-content-site/note.txt",
+            "s3_sync.stack-content-site/assets/", "s3_object.stack-content-site/index.html"]
+    assert list(plan.order) == keys  # the bucket first, whatever order the members were given in
+    assert all(plan.depends_on[key] == ("s3_bucket.stack-content-site",) for key in keys[1:])
+    assert isinstance(plan.plans[keys[1]], ObjectPlan) and isinstance(plan.plans[keys[2]], SyncPlan)
+    assert [a.type for a in plan.plans[keys[2]].actions] == ["put", "put", "put"]
+    # A bucket the plan creates has nothing to read: no object call at all, and no LIST counted.
+    assert not {c.operation for c in recorder.calls} & OBJECT_CALLS
+    assert plan.plans[keys[2]].list_requests == 0  # type: ignore[union-attr]
+    assert "+ put assets/img/c.svg" in str(plan) and "s3 object s3://stack-content-site/note.txt" in str(plan)
+
+    recorder.clear()
+    result = stack.apply(plan)
+    assert result.ok and set(result.done) == set(keys), str(result)
+    operations = [c.operation for c in recorder.writes]
+    assert operations.index("create") < min(i for i, op in enumerate(operations) if op == "write_object")
+    assert stored(world, BUCKET) == {"index.html": b"<h1>hi</h1>", "note.txt": b"hello", "assets/a.css": b"a{}",
+                                     "assets/b.js": b"let b", "assets/img/c.svg": b"<svg/>"}
+    head = S3Objects(InMemoryProvider(world), progress=False).head(f"s3://{BUCKET}/index.html")
+    assert head is not None and head.cache_control == "no-cache" and head.content_type == "text/html"
+
+    recorder.clear()
+    again = stack.plan()
+    assert not again.changed, str(again)
+    content_calls = sorted(c.operation for c in recorder.calls if c.operation in OBJECT_CALLS)
+    assert content_calls == ["list_objects", "read_object_head", "read_object_head"]  # one HEAD per object, one LIST
+    assert all(c.region == "eu-west-1" for c in recorder.calls if c.operation in OBJECT_CALLS)  # the bucket's region
+    recorder.clear()
+    assert not stack.apply().changed and not recorder.writes
+
+
+def test_drift_in_content_is_found_and_reverted_and_an_absent_object_is_deleted(
+        tmp_path: Path, world: World, recorder: RecordingProvider) -> None:
+    site, index, assets, note = _site(tmp_path)
+    _stack([site, index, assets, note], recorder).apply()
+    outside = S3Objects(InMemoryProvider(world), progress=False)
+    outside.write(f"s3://{BUCKET}/index.html", b"<h1>changed</h1>")
+    outside.write(f"s3://{BUCKET}/assets/stale.css", b"old")
+    gone = note.model_copy(update={"state": "absent", "text": None})
+    stack = _stack([site, index, assets, gone], recorder)
+    plan = stack.plan()
+    assert [a.type for a in plan.plans[f"s3_object.{BUCKET}/index.html"].actions] == ["replace"]
+    assert [(a.type, a.key) for a in plan.plans[f"s3_sync.{BUCKET}/assets/"].actions] == [("delete",
+                                                                                           "assets/stale.css")]
+    assert [a.type for a in plan.plans[f"s3_object.{BUCKET}/note.txt"].actions] == ["delete"]
+    assert plan.deletes() == []  # content deletes are not resource deletes: they run after the bucket, not last
+    stack.apply(plan)
+    assert stored(world, BUCKET)["index.html"] == b"<h1>hi</h1>"
+    assert "assets/stale.css" not in stored(world, BUCKET) and "note.txt" not in stored(world, BUCKET)
+    assert not stack.plan().changed
+
+
+def test_content_in_a_bucket_outside_the_stack_is_read_and_orders_nothing(world: World,
+                                                                          recorder: RecordingProvider) -> None:
+    outside = S3Objects(InMemoryProvider(world), progress=False)
+    _stack([S3BucketDesired(name=BUCKET)], InMemoryProvider(world)).apply()
+    outside.write(f"s3://{BUCKET}/readme.txt", b"old")
+    stack = Stack("other", [S3ObjectDesired(bucket=BUCKET, key="readme.txt", text="new")], provider=recorder,
+                  clock=FakeClock())
+    plan = stack.plan()
+    assert plan.depends_on == {f"s3_object.{BUCKET}/readme.txt": ()}
+    assert [a.type for a in plan.plans[f"s3_object.{BUCKET}/readme.txt"].actions] == ["replace"]
+    assert [c.operation for c in recorder.calls if c.operation in OBJECT_CALLS] == ["read_object_head",
+                                                                                     "read_object_tags"]
+    stack.apply(plan)
+    assert stored(world, BUCKET)["readme.txt"] == b"new"
+
+
+@pytest.mark.parametrize("members, message", [
+    pytest.param(lambda site: [S3ObjectDesired(bucket=site.ref.name, key="k", text="x")],
+                 "s3_bucket 'stack-content-site' is not in the stack", id="ref-to-a-bucket-not-in-the-stack"),
+    pytest.param(lambda site: [site.model_copy(update={"state": "absent"}),
+                               S3ObjectDesired(bucket=BUCKET, key="k", text="x")],
+                 "is absent in the stack", id="content-in-a-bucket-the-stack-deletes"),
+    pytest.param(lambda site: [site, S3ObjectDesired(bucket=BUCKET, key="k", text="x"),
+                               S3ObjectDesired(bucket=site.ref.name, key="k", text="y")],
+                 "s3_object.stack-content-site/k is in the stack twice", id="one-object-twice"),
+    pytest.param(lambda site: [site, S3SyncDesired(bucket=BUCKET, prefix="p", source={"a": b"1"}),
+                               S3SyncDesired(bucket=BUCKET, prefix="p/", source={"b": b"2"})],
+                 "s3_sync.stack-content-site/p/ is in the stack twice", id="one-prefix-synced-twice"),
+])
+def test_content_the_stack_cannot_hold_is_refused_before_any_call(members: object, message: str,
+                                                                   recorder: RecordingProvider) -> None:
+    stack = _stack(members(S3BucketDesired(name=BUCKET)), recorder)  # type: ignore[operator]
+    with pytest.raises(StackError, match=message):
+        stack.validate()
+    with pytest.raises(StackError, match=message):
+        stack.plan()
+    assert not recorder.calls
+
+
+def test_a_bucket_reference_outside_a_stack_is_refused_before_any_call(recorder: RecordingProvider) -> None:
+    reference = S3BucketDesired(name=BUCKET).ref.name
+    objects = S3Objects(recorder, progress=False)
+    with pytest.raises(StackError, match=r"only a Stack resolves.*give the bucket's name \('stack-content-site'\)"):
+        objects.plan(S3ObjectDesired(bucket=reference, key="k", text="x"))
+    with pytest.raises(StackError, match="only a Stack resolves"):
+        objects.apply(S3SyncDesired(bucket=reference, source={"a": b"1"}))
+    assert not recorder.calls
+    with pytest.raises(ValueError, match=r"expected a reference to s3_bucket\.<name>\.name"):
+        S3ObjectDesired(bucket="${sqs_queue.q.arn}", key="k", text="x")
+
+
+def test_a_sync_whose_deletes_the_guard_refuses_stops_the_stack_plan(tmp_path: Path, world: World) -> None:
+    site = S3BucketDesired(name=BUCKET)
+    outside = S3Objects(InMemoryProvider(world), progress=False)
+    _stack([site], InMemoryProvider(world)).apply()
+    for index in range(4):
+        outside.write(f"s3://{BUCKET}/p/old{index}", b"x")
+    shrunk = S3SyncDesired(bucket=site.ref.name, prefix="p", source={"new": b"1"}, delete=True)
+    with pytest.raises(UnsafeChangeError, match=r"more than max_delete_fraction=0\.5"):
+        _stack([site, shrunk], InMemoryProvider(world)).plan()
+    assert len(stored(world, BUCKET)) == 4
+
+
+def test_a_saved_plan_round_trips_and_applies_in_another_process(tmp_path: Path, world: World) -> None:
+    site, index, assets, note = _site(tmp_path)
+    plan = _stack([site, index, assets, note], InMemoryProvider(world)).plan()
+    saved = StackPlan.model_validate_json(plan.model_dump_json())
+    assert saved == plan and isinstance(saved.plans[f"s3_sync.{BUCKET}/assets/"], SyncPlan)
+    # Files are read again from their paths; text given in memory is not in the JSON: say so, write nothing.
+    bare = Stack.for_plan(saved, provider=InMemoryProvider(world), clock=FakeClock())
+    with pytest.raises(StackApplyError) as failed:
+        bare.apply(saved)
+    outcome = failed.value.result.outcomes[f"s3_object.{BUCKET}/note.txt"]
+    assert outcome.status == "failed" and "given in memory (bytes or text)" in str(outcome.error)
+    assert "note.txt" not in stored(world, BUCKET) and stored(world, BUCKET)["index.html"] == b"<h1>hi</h1>"
+    # The stack with its desired state applies the same saved plan whole (the bucket now exists: re-plan).
+    full = _stack([site, index, assets, note], InMemoryProvider(world))
+    resaved = StackPlan.model_validate_json(full.plan().model_dump_json())
+    assert [k for k in resaved.order if resaved.plans[k].changed] == [f"s3_object.{BUCKET}/note.txt"]
+    assert full.apply(resaved).ok and stored(world, BUCKET)["note.txt"] == b"hello"
+
+
+def test_a_saved_plan_whose_object_changed_since_is_refused(tmp_path: Path, world: World) -> None:
+    site, index, assets, note = _site(tmp_path)
+    stack = _stack([site, index, assets, note], InMemoryProvider(world))
+    stack.apply()
+    (tmp_path / "site" / "index.html").write_text("<h1>v2</h1>")
+    plan = stack.plan()
+    S3Objects(InMemoryProvider(world), progress=False).write(f"s3://{BUCKET}/index.html", b"someone else")
+    with pytest.raises(StackApplyError) as failed:
+        stack.apply(plan)
+    assert failed.value.result.failed == [f"s3_object.{BUCKET}/index.html"]
+    assert stored(world, BUCKET)["index.html"] == b"someone else"  # refused, not overwritten
+    stack.apply()
+    assert stored(world, BUCKET)["index.html"] == b"<h1>v2</h1>"
+
+
+def test_content_is_skipped_when_its_bucket_fails_and_the_next_apply_converges(tmp_path: Path, world: World) -> None:
+    site, index, assets, note = _site(tmp_path)
+    failing = FaultInjectingProvider(InMemoryProvider(world), fail_on=lambda c: c.operation == "create",
+                                     error="server_error", limit=1)
+    stack = _stack([site, index, assets, note], failing)
+    with pytest.raises(StackApplyError) as failed:
+        stack.apply()
+    result = failed.value.result
+    assert result.failed == [f"s3_bucket.{BUCKET}"]
+    assert sorted(result.skipped) == sorted(k for k in result.outcomes if not k.startswith("s3_bucket"))
+    assert all(f"depends on s3_bucket.{BUCKET}, which failed" == result.outcomes[k].reason for k in result.skipped)
+    assert stack.apply().ok and len(stored(world, BUCKET)) == 5
+    assert not stack.plan().changed
