@@ -91,7 +91,8 @@ def plan_markdown(plan: StackPlan, limit: int = MARKDOWN_LIMIT) -> str:
     head = [f"### awsstate plan: stack `{_cell(plan.stack)}`", ""]
     if not changed:
         return "\n".join([*head, f"No changes. {len(plan.order)} resource(s) match the desired state."]) + "\n"
-    totals = ", ".join(f"{counts[t]} {t}" for t in ("create", "update", "replace", "delete") if counts[t])
+    kinds = ("create", "update", "replace", "delete", "put", "update_metadata", "update_tags")  # resources, content
+    totals = ", ".join(f"{counts[t]} {t}" for t in kinds if counts[t])
     head += [f"**{plan.changes} change(s)** in {len(changed)} of {len(plan.order)} resource(s): {totals}.", ""]
     rows = []
     for key in changed:

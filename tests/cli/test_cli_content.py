@@ -76,6 +76,9 @@ def test_a_saved_plan_with_files_applies_from_its_json(run: Run, spec_file: Call
     path = spec_file(SPEC.split("  - kind: s3_object\n    bucket: cli-site\n    key: robots.txt")[0])
     saved = tmp_path / "plan.json"
     saved.write_text(run("plan", "-f", str(path), "--json").stdout)
+    markdown = run("show", str(saved), "--format", "markdown").stdout
+    assert "in 3 of 3 resource(s): 1 create, 1 update, 3 put." in markdown, markdown
+    assert "| `s3_sync.cli-site/assets/` | put x2 | 2 |" in markdown, markdown
     applied = run("apply", str(saved), "--yes")
     assert applied.exit_code == 0 and "3 done" in applied.stdout, applied.output
     assert set(stored(run.memory.world, "cli-site")) == {"index.html", "assets/app.js", "assets/app.css"}
