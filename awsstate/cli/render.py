@@ -87,7 +87,7 @@ def plan_markdown(plan: StackPlan, limit: int = MARKDOWN_LIMIT) -> str:
     and where to see all of it.
     """
     changed = [key for key in plan.order if plan.plans[key].changed]
-    counts = Counter(action.type for key in changed for action in plan.plans[key].actions)
+    counts: Counter[str] = Counter(action.type for key in changed for action in plan.plans[key].actions)
     head = [f"### awsstate plan: stack `{_cell(plan.stack)}`", ""]
     if not changed:
         return "\n".join([*head, f"No changes. {len(plan.order)} resource(s) match the desired state."]) + "\n"
