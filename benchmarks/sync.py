@@ -210,7 +210,7 @@ def bench(quick: bool, rounds: int = 3) -> dict[str, Any]:
             for row in [*results["tools"].values(), results["floor"]]:
                 for field in ("first_upload_s", "large_upload_s"):
                     if f"{field}_runs" in row:
-                        row[field] = statistics.median(row[f"{field}_runs"])
+                        row[field] = round(statistics.median(row[f"{field}_runs"]), 2)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return results
