@@ -272,17 +272,23 @@ class S3Objects:
     # -- desired state ------------------------------------------------------------------------
 
     @overload
-    def plan(self, desired: S3ObjectDesired) -> ObjectPlan: ...
+    def plan(self, desired: S3ObjectDesired, *, new_bucket: bool = False) -> ObjectPlan: ...
 
     @overload
-    def plan(self, desired: S3SyncDesired) -> SyncPlan: ...
+    def plan(self, desired: S3SyncDesired, *, new_bucket: bool = False) -> SyncPlan: ...
 
-    def plan(self, desired: S3ObjectDesired | S3SyncDesired) -> ObjectPlan | SyncPlan:
+    def plan(self, desired: S3ObjectDesired | S3SyncDesired, *, new_bucket: bool = False) -> ObjectPlan | SyncPlan:
         """What apply would write: reads only (HEAD for an object; LISTs, and HEADs only where an ETag
-        cannot decide, for a sync). Raises ``UnsafeChangeError`` for deletes a sync's guards refuse."""
+        cannot decide, for a sync). Raises ``UnsafeChangeError`` for deletes a sync's guards refuse.
+
+        ``new_bucket``: the bucket does not exist yet (a stack creates it first), so there is nothing
+        to read: no call, every object a ``put``.
+        """
+        reader: _Reader | _Empty = _Empty() if new_bucket else _Reader(self)
         if isinstance(desired, S3SyncDesired):
-            return plan_sync(desired, _Reader(self), self.transfer, self._map)
-        return plan_object(desired, _Reader(self), self.transfer)
+            plan = plan_sync(desired, reader, self.transfer, self._map)
+            return plan.model_copy(update={"list_requests": 0}) if new_bucket else plan
+        return plan_object(desired, reader, self.transfer)
 
     def apply(self, desired: S3ObjectDesired | S3SyncDesired | ObjectPlan | SyncPlan) -> ApplyObjectsResult:
         """Converge: plan (or, for a plan, check it is still what S3 holds), then make its writes.
@@ -360,4 +366,17 @@ class _Reader:
 
     def tags(self, bucket: str, key: str, region: str | None) -> dict[str, str]:
         return self.objects.tags(bucket, key, region)
+
+
+class _Empty:
+    """The planners' view of a bucket that does not exist yet: empty, without a call."""
+
+    def list_page(self, bucket: str, prefix: str, token: str | None, region: str | None) -> ObjectPage:
+        return ObjectPage(objects=())
+
+    def head(self, bucket: str, key: str, region: str | None) -> ObjectInfo | None:
+        return None
+
+    def tags(self, bucket: str, key: str, region: str | None) -> dict[str, str]:
+        return {}
 

@@ -27,11 +27,10 @@ from typing import Any
 
 from awsstate.engine.clock import Clock, SettlePolicy
 from awsstate.errors import InvalidPlanError, StackError
-from awsstate.objects.desired import S3ObjectDesired, plan_object
+from awsstate.objects.desired import S3ObjectDesired
 from awsstate.objects.plans import ObjectPlan, SyncPlan
-from awsstate.objects.sync import local_entries, plan_sync
+from awsstate.objects.sync import local_entries
 from awsstate.objects.syncmodel import S3SyncDesired
-from awsstate.objects.values import ObjectInfo, ObjectPage
 from awsstate.objects.verbs import S3Objects
 from awsstate.plan import Plan
 from awsstate.providers.base import Provider
@@ -110,19 +109,6 @@ def content_nodes(content: tuple[ContentDesired, ...], members: Mapping[str, Any
     return nodes
 
 
-class _NoBucketYet:
-    """The reader of a bucket the plan creates: empty, and without a call."""
-
-    def head(self, bucket: str, key: str, region: str | None) -> ObjectInfo | None:
-        return None
-
-    def tags(self, bucket: str, key: str, region: str | None) -> dict[str, str]:
-        return {}
-
-    def list_page(self, bucket: str, prefix: str, token: str | None, region: str | None) -> ObjectPage:
-        return ObjectPage(objects=(), next_token=None)
-
-
 def objects_of(provider: Provider, settle: SettlePolicy, clock: Clock) -> S3Objects:
     """The object verbs a stack uses (no progress line of their own: the stack reports per member)."""
     return S3Objects(provider, settle=settle, clock=clock, progress=False)
@@ -131,13 +117,7 @@ def objects_of(provider: Provider, settle: SettlePolicy, clock: Clock) -> S3Obje
 def plan_content(objects: S3Objects, node: ContentNode, bucket_plan: Plan | None) -> ContentPlan:
     """The plan of one member; ``bucket_plan``: its bucket's plan in this stack plan (``None``: the
     bucket is not in the stack). Content in a bucket that does not exist yet is planned without a call."""
-    desired = node.concrete
-    if bucket_plan is not None and not bucket_plan.observed.exists:
-        reader = _NoBucketYet()
-        if isinstance(desired, S3SyncDesired):
-            return plan_sync(desired, reader, objects.transfer, objects._map).model_copy(update={"list_requests": 0})
-        return plan_object(desired, reader, objects.transfer)
-    return objects.plan(desired)
+    return objects.plan(node.concrete, new_bucket=bucket_plan is not None and not bucket_plan.observed.exists)
 
 
 def _with_content(plan: ContentPlan, node: ContentNode | None) -> ContentPlan:

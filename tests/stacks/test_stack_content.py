@@ -215,3 +215,12 @@ def test_content_is_skipped_when_its_bucket_fails_and_the_next_apply_converges(t
     assert all(f"depends on s3_bucket.{BUCKET}, which failed" == result.outcomes[k].reason for k in result.skipped)
     assert stack.apply().ok and len(stored(world, BUCKET)) == 5
     assert not stack.plan().changed
+
+
+def test_planning_for_a_bucket_not_created_yet_makes_no_call(recorder: RecordingProvider) -> None:
+    objects = S3Objects(recorder, progress=False)
+    sync = objects.plan(S3SyncDesired(bucket=BUCKET, source={"a": b"1", "b/c": b"22"}), new_bucket=True)
+    single = objects.plan(S3ObjectDesired(bucket=BUCKET, key="k", text="x", tags={"t": "1"}), new_bucket=True)
+    assert [(a.type, a.key) for a in sync.actions] == [("put", "a"), ("put", "b/c")] and sync.list_requests == 0
+    assert [(a.type, a.tags) for a in single.actions] == [("put", {"t": "1"})]
+    assert not recorder.calls
