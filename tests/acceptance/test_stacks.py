@@ -4,9 +4,11 @@ those -> apply converges -> a removed resource is pruned only with ``prune=True`
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from awsstate import S3BucketDesired, Stack, StackPlan
+from awsstate import S3BucketDesired, S3ObjectDesired, S3SyncDesired, Stack, StackPlan
 from awsstate.stack import OWNER_TAG
 from awsstate.testing import FakeClock
 from tests.acceptance.conftest import Target
@@ -58,3 +60,30 @@ def test_a_stack_of_connected_resources_end_to_end(target: Target) -> None:
         gone = [r.model_copy(update={"state": "absent", "force_destroy": True} if r.kind_spec.kind == "s3_bucket"
                              else {"state": "absent"}) for r in [*resources, extra]]
         _stack(target, gone).apply()
+
+
+def test_a_bucket_with_its_objects_and_a_sync_end_to_end(target: Target, tmp_path: Path) -> None:
+    prefix = f"acc{target.token('content')}"
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "app.js").write_text("start()")
+    (tmp_path / "static" / "app.css").write_text("a{}")
+    site = S3BucketDesired(name=f"{prefix}-site", region=target.region)
+    members = [site, S3ObjectDesired(bucket=site.ref.name, key="index.html", text="<h1>hi</h1>"),
+               S3SyncDesired(bucket=site.ref.name, prefix="static", source=tmp_path / "static", delete=True)]
+    stack = _stack(target, members)
+    try:
+        plan = stack.plan()
+        assert plan.order[0] == f"s3_bucket.{prefix}-site" and plan.changes == 5, str(plan)
+        assert stack.apply(plan).ok
+        assert target.eventually(lambda: stack.plan(), lambda p: not p.changed).changed is False
+        s3 = target.clients("s3", target.region)
+        s3.put_object(Bucket=f"{prefix}-site", Key="static/stray.txt", Body=b"not in the source")
+        (tmp_path / "static" / "app.js").write_text("begin()")
+        drifted = stack.plan()
+        sync = drifted.plans[f"s3_sync.{prefix}-site/static/"]
+        assert sorted((a.type, a.key) for a in sync.actions) == [("delete", "static/stray.txt"),
+                                                                ("replace", "static/app.js")], str(drifted)
+        assert stack.apply(drifted).ok and not stack.plan().changed
+        assert s3.get_object(Bucket=f"{prefix}-site", Key="static/app.js")["Body"].read() == b"begin()"
+    finally:
+        _stack(target, [site.model_copy(update={"state": "absent", "force_destroy": True})]).apply()
