@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from awsstate.engine.clock import Clock, SettlePolicy
+from awsstate.engine.clock import Clock
 from awsstate.errors import InvalidPlanError, StackError
 from awsstate.objects.desired import S3ObjectDesired
 from awsstate.objects.plans import ObjectPlan, SyncPlan
@@ -109,9 +109,10 @@ def content_nodes(content: tuple[ContentDesired, ...], members: Mapping[str, Any
     return nodes
 
 
-def objects_of(provider: Provider, settle: SettlePolicy, clock: Clock) -> S3Objects:
-    """The object verbs a stack uses (no progress line of their own: the stack reports per member)."""
-    return S3Objects(provider, settle=settle, clock=clock, progress=False)
+def objects_of(provider: Provider, clock: Clock) -> S3Objects:
+    """The object verbs a stack uses: no progress line of their own (the stack reports per member), and
+    their own wait for a bucket not visible yet (10 s), so a missing bucket outside the stack fails soon."""
+    return S3Objects(provider, clock=clock, progress=False)
 
 
 def plan_content(objects: S3Objects, node: ContentNode, bucket_plan: Plan | None) -> ContentPlan:

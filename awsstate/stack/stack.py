@@ -158,7 +158,7 @@ class Stack:
     # -- planning ------------------------------------------------------------------------------
 
     def _objects(self) -> S3Objects:
-        return objects_of(self.provider, self.settle_policy, self.clock)
+        return objects_of(self.provider, self.clock)
 
     def _graph(self, offline: bool = False) -> tuple[Graph, Values]:
         if offline:  # no call at all: ARNs are shaped with a placeholder account

@@ -20,7 +20,7 @@ from awsstate import (
     Stack,
     World,
 )
-from awsstate.errors import StackApplyError, StackError, UnsafeChangeError
+from awsstate.errors import NotFoundError, StackApplyError, StackError, UnsafeChangeError
 from awsstate.objects.plans import ObjectPlan, SyncPlan
 from awsstate.objects.verbs import S3Objects
 from awsstate.providers.faults import FaultInjectingProvider
@@ -224,3 +224,11 @@ def test_planning_for_a_bucket_not_created_yet_makes_no_call(recorder: Recording
     assert [(a.type, a.key) for a in sync.actions] == [("put", "a"), ("put", "b/c")] and sync.list_requests == 0
     assert [(a.type, a.tags) for a in single.actions] == [("put", {"t": "1"})]
     assert not recorder.calls
+
+
+def test_content_in_a_bucket_neither_in_the_stack_nor_in_aws_fails_the_plan_naming_it(
+        recorder: RecordingProvider) -> None:
+    stack = _stack([S3ObjectDesired(bucket="stack-content-nowhere", key="k", text="x")], recorder)
+    with pytest.raises(NotFoundError, match=r"s3://stack-content-nowhere/k.*create it first"):
+        stack.plan()
+    assert not recorder.writes
