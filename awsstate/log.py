@@ -42,6 +42,13 @@ def stdlib_only() -> Iterator[None]:
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 
 
+def _filtered_out(wrapper_class: Any, level: str) -> bool:
+    """Whether structlog's configured wrapper drops ``level`` unseen (a filtering bound logger's no-op
+    method, as ``make_filtering_bound_logger`` makes them); unsure means no."""
+    method = getattr(wrapper_class, level, None)
+    return getattr(method, "__name__", "") == "_nop"
+
+
 class EventLogger:
     """Emits ``event`` with keyword fields at a level (``debug`` ... ``error``)."""
 
@@ -58,6 +65,8 @@ class EventLogger:
         import structlog  # deferred: importing structlog costs more than all of awsstate's own modules
 
         if structlog.is_configured() and not _STDLIB_ONLY[0]:
+            if _filtered_out(structlog.get_config()["wrapper_class"], level):
+                return  # the application filters this level out: structlog would drop it, unmasked or not
             getattr(structlog.get_logger(self._name), level)(event, **scrub(fields))
             return
         number = _LEVELS[level]

@@ -34,6 +34,7 @@ from awsstate.cli.specfile import SpecError, load_spec
 from awsstate.errors import StackApplyError
 from awsstate.kinds import KINDS, kind_spec
 from awsstate.stack import Stack, StackPlan
+from awsstate.stack.content import CONTENT_KINDS
 
 __all__ = ["Context", "cli", "main"]
 
@@ -223,13 +224,16 @@ def schema(context: Context, kind: str | None) -> None:
 @JSON
 @pass_context
 def kinds(context: Context, as_json: bool) -> None:
-    """List the resource kinds a spec file can hold."""
+    """List the kinds a spec file can hold: the resource kinds, then S3 objects and syncs."""
     rows: list[dict[str, str]] = []
     for kind in KINDS:
         spec = kind_spec(kind)
         doc = (spec.desired_model.__doc__ or "").strip().splitlines()
         rows.append({"kind": kind, "service": spec.service, "regional": str(spec.regional).lower(),
                      "description": doc[0] if doc else ""})
+    for kind, model in CONTENT_KINDS.items():
+        doc = (model.__doc__ or "").strip().splitlines()
+        rows.append({"kind": kind, "service": "s3", "regional": "true", "description": doc[0] if doc else ""})
     if as_json:
         context.streams.out.file.write(json.dumps(rows, indent=2) + "\n")
         return

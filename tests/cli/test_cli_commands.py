@@ -130,7 +130,7 @@ def test_kinds_lists_every_kind(run: Run) -> None:
     from awsstate.kinds import KINDS
 
     listed = run("kinds").stdout.splitlines()
-    assert [line.split()[0] for line in listed] == list(KINDS)
+    assert [line.split()[0] for line in listed] == [*KINDS, "s3_object", "s3_sync"]
 
 
 def test_stdout_stays_clean_when_the_process_configured_structlog(run: Run) -> None:

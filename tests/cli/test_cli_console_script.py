@@ -41,7 +41,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_the_console_script_lists_every_kind() -> None:
     done = _run("kinds")
     assert done.returncode == 0, done.stderr
-    assert [line.split()[0] for line in done.stdout.splitlines()] == list(KINDS)
+    assert [line.split()[0] for line in done.stdout.splitlines()] == [*KINDS, "s3_object", "s3_sync"]
     assert all(len(line.split(maxsplit=1)) == 2 for line in done.stdout.splitlines()), "each kind has a description"
 
 

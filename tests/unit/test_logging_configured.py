@@ -46,3 +46,28 @@ def test_events_reach_the_applications_structlog_with_their_fields_and_nothing_g
     applied = [e for e in application_structlog if e["event"] == "action.applied"]
     assert {e["aspect"] for e in applied} >= {None, "versioning"}
     assert capsys.readouterr().out == ""
+
+
+def test_a_level_the_application_filters_out_is_dropped_before_masking_and_warnings_still_arrive_masked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import logging
+
+    from awsstate import log as awsstate_log
+
+    events: list[dict[str, Any]] = []
+    structlog.configure(processors=[lambda logger, method, event: events.append(event) or ""],
+                        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+                        logger_factory=structlog.ReturnLoggerFactory(), cache_logger_on_first_use=False)
+    masked: list[object] = []
+    real_scrub = awsstate_log.scrub
+    monkeypatch.setattr(awsstate_log, "scrub", lambda fields: masked.append(fields) or real_scrub(fields))
+    try:
+        logger = awsstate_log.get_logger("awsstate.test")
+        logger.info("plan.computed", url="https://user:secret@example.com/x")
+        assert events == [] and masked == [], "a filtered-out info event costs no masking"
+        logger.warning("action.failed", url="https://user:secret@example.com/x")
+        assert [e["event"] for e in events] == ["action.failed"] and len(masked) == 1
+        assert "secret" not in str(events[0]["url"])
+    finally:
+        structlog.reset_defaults()

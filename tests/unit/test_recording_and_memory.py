@@ -74,6 +74,8 @@ def test_a_name_owned_by_another_account_is_taken_and_unreadable(memory: InMemor
         memory.create(ResourceRef(kind_spec("s3_bucket"), "someone-elses", "us-east-1"), {"region": "us-east-1"})
     assert "Choose another name" in str(caught.value)
     assert "s3_bucket 'someone-elses'" in str(caught.value)
+    with pytest.raises(AccessDeniedError, match="belongs to another account"):  # each aspect read, too
+        memory.read_aspect(ResourceRef(kind_spec("s3_bucket"), "someone-elses", "us-east-1"), "versioning")
 
 
 def test_system_tags_cannot_be_dropped_or_added(memory: InMemoryProvider) -> None:
