@@ -198,7 +198,9 @@ class KindSpec:
             IAM role's trust policy); planning a create without them is an error naming them.
         ready: ``attributes -> bool``: whether a resource that exists is usable yet (a
             DynamoDB table ACTIVE); apply waits for it after a create, and a write refused while
-            it is not ready waits for it and is made again, within the settle budget.
+            it is not ready waits for it and is made again, within the readiness budget.
+        ready_timeout: the kind's readiness budget in seconds (``None``: the settle timeout; see
+            :attr:`~awsstate.engine.clock.SettlePolicy.ready_timeout`).
         gone: ``attributes -> bool``: an existing resource that counts as deleted (pending
             deletion in a recovery window).
         contents: what ``force_destroy`` deletes with the resource.
@@ -230,6 +232,7 @@ class KindSpec:
     identity: Identity = field(default_factory=Identity)
     required_on_create: tuple[str, ...] = ()
     ready: Callable[[Mapping[str, Json]], bool] | None = None
+    ready_timeout: float | None = None
     gone: Callable[[Mapping[str, Json]], bool] | None = None
     contents: Contents | None = None
     fake: Fake = field(default_factory=Fake)

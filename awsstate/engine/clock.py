@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Protocol
@@ -48,12 +49,21 @@ class SettlePolicy:
     Attributes:
         timeout: total seconds one apply may spend waiting for reads to match.
         initial_delay / max_delay / multiplier: exponential backoff between re-reads.
+        ready_timeout: seconds to wait for a resource being built to become ready (a DynamoDB
+            table or index: ``KindSpec.ready``). ``None``: the larger of ``timeout`` and the kind's
+            own budget (``KindSpec.ready_timeout``: 30 minutes for DynamoDB, as index builds take).
     """
 
     timeout: float = 60.0
     initial_delay: float = 0.25
     max_delay: float = 5.0
     multiplier: float = 2.0
+    ready_timeout: float | None = None
+
+    def for_readiness(self, kind_budget: float | None) -> SettlePolicy:
+        """This policy with the readiness budget as its timeout (see ``ready_timeout``)."""
+        timeout = self.ready_timeout if self.ready_timeout is not None else max(self.timeout, kind_budget or 0.0)
+        return dataclasses.replace(self, timeout=timeout)
 
 
 @dataclass(frozen=True)

@@ -73,10 +73,10 @@ def _perform(ctx: Context, spec: KindSpec, plan: Plan, action: AnyAction, create
 
 def _once_ready(ctx: Context, spec: KindSpec, action: AnyAction, call: Callable[[], T]) -> T:
     """Run ``call``; when it fails while the resource is busy (``KindSpec.ready`` says no), wait
-    until it is ready or gone and run it again, inside the settle budget."""
+    until it is ready or gone and run it again, inside the readiness budget."""
     if spec.ready is None:
         return call()
-    deadline = Deadline(ctx.clock, ctx.settle)
+    deadline = Deadline(ctx.clock, ctx.settle.for_readiness(spec.ready_timeout))
     ref = spec.ref(action.name, action.region)
     while True:
         try:

@@ -334,10 +334,27 @@ def test_writes_wait_for_the_table_to_be_ready_within_the_settle_budget(memory: 
 def test_a_table_that_stays_busy_is_a_convergence_error_naming_the_write(memory: InMemoryProvider) -> None:
     busy = BusyAfterWrites(memory, reads=10_000)
     clock = FakeClock()
-    manager = DynamodbTableManager(provider=busy, clock=clock, settle=SettlePolicy(timeout=5.0))
+    manager = DynamodbTableManager(provider=busy, clock=clock, settle=SettlePolicy(timeout=5.0, ready_timeout=5.0))
     with pytest.raises(ConvergenceError, match="ttl") as caught:
         manager.apply(_desired(**KEYS, billing=TableBilling.on_demand(), ttl="expires_at"))
     assert caught.value.aspect == "ttl" and clock.now == pytest.approx(5.0)
+
+
+def test_an_index_build_is_waited_for_30_minutes_by_default_not_the_60_s_settle_budget(
+        memory: InMemoryProvider) -> None:
+    # After each write, 200 busy reads at the 5 s backoff ceiling: about 16 minutes of waiting, each
+    # far past the 60 s settle timeout, and no error.
+    busy = BusyAfterWrites(memory, reads=200)
+    clock = FakeClock()
+    desired = _desired(**KEYS, billing=TableBilling.on_demand(), ttl="expires_at")
+    DynamodbTableManager(provider=busy, clock=clock).apply(desired)
+    assert clock.now > 900 and not DynamodbTableManager(provider=memory).plan(desired).changed
+    stuck = BusyAfterWrites(InMemoryProvider(region="us-east-1"), reads=100_000)  # a table never ready
+    later = FakeClock()
+    with pytest.raises(ConvergenceError, match="ttl"):
+        DynamodbTableManager(provider=stuck, clock=later).apply(desired)
+    assert later.now == pytest.approx(1800.0)
+    assert SettlePolicy(timeout=3600).for_readiness(1800).timeout == 3600  # a longer settle budget wins
 
 
 def test_a_refusal_of_a_ready_table_is_raised_at_once(memory: InMemoryProvider) -> None:

@@ -10,7 +10,9 @@ protection and tags; time to live, point-in-time recovery and the policy are one
 
 Readiness: a table is usable once ``ACTIVE`` with every global index ``ACTIVE`` (``ready``); apply
 waits for it after a create, and a write DynamoDB refuses while the table is busy waits for it
-too, within the settle budget (``settle.waiting`` events). A table being deleted counts as gone.
+too, within the readiness budget (``settle.waiting`` events): 30 minutes unless the settle policy
+says otherwise, as index builds on a large table take that long (Terraform's create timeout too).
+A table being deleted counts as gone.
 Semantics of each value: :mod:`awsstate.resources.dynamodb_table.semantics`.
 """
 
@@ -57,6 +59,10 @@ def _derive(name: str, region: str | None, account_id: str) -> dict[str, Json]:
             "status": "ACTIVE", "busy_indexes": []}
 
 
+READY_TIMEOUT = 1800.0
+"""Seconds apply waits for a table or index being built to become ACTIVE (``SettlePolicy.ready_timeout``)."""
+
+
 def _ready(attributes: Mapping[str, Json]) -> bool:
     return attributes.get("status") == "ACTIVE" and not attributes.get("busy_indexes")
 
@@ -95,6 +101,7 @@ DYNAMODB_TABLE = KindSpec(
     ),
     required_on_create=("hash_key", "billing"),
     ready=_ready,
+    ready_timeout=READY_TIMEOUT,
     gone=_gone,
     contents=Contents(describe="every item in the table", always=True),
     conflicts=conflicts,
