@@ -12,8 +12,11 @@ budget, and a lagging read never turns into a delete or a second create.
 from __future__ import annotations
 
 import builtins
+import itertools
 import time
+from collections import deque
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
@@ -118,14 +121,32 @@ class Manager(Generic[D]):
         return sorted(name for name in found or () if prefix is None or name.startswith(prefix))
 
     def list(self, region: str | None = None, *, prefix: str | None = None,
-             tags: Mapping[str, str] | None = None) -> Iterator[ObservedModel]:
-        """Every resource of this kind in ``region`` (see :meth:`names`), each read in full as the
-        iteration reaches it (:meth:`get`); one deleted meanwhile is left out. Relations to other
-        resources are in each one's :meth:`~awsstate.models.ObservedModel.links`."""
-        for name in self.names(region, prefix=prefix, tags=tags):
-            observed = self.get(name, region)
-            if observed is not None:
-                yield observed
+             tags: Mapping[str, str] | None = None, parallelism: int = 10) -> Iterator[ObservedModel]:
+        """Every resource of this kind in ``region`` (see :meth:`names`), in name order, each read in
+        full (:meth:`get`) as the iteration comes near it: at most ``parallelism`` reads ahead, at
+        once. One deleted meanwhile is left out. Relations to other resources are in each one's
+        :meth:`~awsstate.models.ObservedModel.links`."""
+        if parallelism < 1:
+            raise ValueError(f"parallelism: must be at least 1, not {parallelism}")
+        names = self.names(region, prefix=prefix, tags=tags)
+        if parallelism == 1 or len(names) <= 1:
+            yield from (observed for name in names if (observed := self.get(name, region)) is not None)
+            return
+        with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="awsstate-list") as pool:
+            ahead: deque[Future[ObservedModel | None]] = deque()
+            pending = iter(names)
+            try:
+                for name in itertools.islice(pending, parallelism):
+                    ahead.append(pool.submit(self.get, name, region))
+                while ahead:
+                    observed = ahead.popleft().result()
+                    for name in itertools.islice(pending, 1):
+                        ahead.append(pool.submit(self.get, name, region))
+                    if observed is not None:
+                        yield observed
+            finally:  # the caller stopped early, or a read failed: no read starts after this
+                for future in ahead:
+                    future.cancel()
 
     def export(self, name: str, region: str | None = None) -> D | None:
         """The Desired model that describes the resource exactly as it is (``None`` when missing).
