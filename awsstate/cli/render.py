@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from rich.text import Text
 
+from awsstate.plan import Plan
 from awsstate.stack import StackPlan, StackResult
 from awsstate.stack.plan import MemberPlan
 
@@ -87,12 +88,14 @@ def plan_markdown(plan: StackPlan, limit: int = MARKDOWN_LIMIT) -> str:
     and where to see all of it.
     """
     changed = [key for key in plan.order if plan.plans[key].changed]
-    counts: Counter[str] = Counter(action.type for key in changed for action in plan.plans[key].actions)
+    counts: Counter[str] = Counter(action.type if isinstance(plan.plans[key], Plan) else f"object {action.type}"
+                                   for key in changed for action in plan.plans[key].actions)
     head = [f"### awsstate plan: stack `{_cell(plan.stack)}`", ""]
     if not changed:
         return "\n".join([*head, f"No changes. {len(plan.order)} resource(s) match the desired state."]) + "\n"
-    kinds = ("create", "update", "replace", "delete", "put", "update_metadata", "update_tags")  # resources, content
-    totals = ", ".join(f"{counts[t]} {t}" for t in kinds if counts[t])
+    kinds = ("create", "update", "replace", "delete", *(f"object {t}" for t in ("put", "replace", "update_metadata",
+                                                                                 "update_tags", "delete")))
+    totals = ", ".join(f"{counts[t]} {t}" for t in kinds if counts[t])  # an object's replace is an overwrite
     head += [f"**{plan.changes} change(s)** in {len(changed)} of {len(plan.order)} resource(s): {totals}.", ""]
     rows = []
     for key in changed:

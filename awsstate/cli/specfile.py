@@ -110,7 +110,9 @@ def _plain(node: yaml.Node, path: tuple[str | int, ...], lines: dict[tuple[str |
 
 def parse_spec(text: str, path: str = "<spec>", base: Path | None = None) -> Spec:
     """Load a spec from YAML text (``path`` names it in errors; ``base``: the folder relative ``source``
-    paths start from, default the current one)."""
+    paths start from, default the current one; they are made absolute, so a saved plan names files
+    that apply finds from any folder). ``defaults.region`` is for resources: an S3 object or sync
+    follows its bucket's region."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -142,7 +144,7 @@ def parse_spec(text: str, path: str = "<spec>", base: Path | None = None) -> Spe
     if not isinstance(resources, list) or not resources:
         raise spec.error(("resources",), "resources: a list of resources, each with kind and name, is required")
     for index, entry in enumerate(resources):
-        spec.members.append(_resource(spec, index, entry, defaults, base or Path()))
+        spec.members.append(_resource(spec, index, entry, defaults, (base or Path()).resolve()))
     _check_references(spec, resources)
     return spec
 
@@ -171,7 +173,7 @@ def _resource(spec: Spec, index: int, entry: Any, defaults: dict[str, Any],
     model: type[DesiredModel] | type[ContentDesired] = CONTENT_KINDS[kind] if content \
         else kind_spec(kind).desired_model
     for key, value in defaults.items():
-        if key in model.model_fields and key not in fields and (content or kind_spec(kind).regional):
+        if key in model.model_fields and key not in fields and not content and kind_spec(kind).regional:
             fields[key] = value
     if content and "source" in fields:
         fields["source"] = _relative(fields["source"], base)

@@ -35,8 +35,12 @@ def settle(ctx: Context, spec: KindSpec, plan: Plan, done: list[AnyAction]) -> O
         _await_gone(ctx, spec, ref, deadline)
         return None
     if any(isinstance(a, CreateAction | ReplaceAction) for a in done):
-        building = deadline if spec.ready is None else Deadline(ctx.clock, ctx.settle.for_readiness(spec.ready_timeout))
-        attributes = _await_existence(ctx, spec, ref, building)
+        if spec.ready is None:
+            attributes = _await_existence(ctx, spec, ref, deadline)
+        else:  # a resource being built has its own budget; the read-backs after it get the whole settle one
+            building = Deadline(ctx.clock, ctx.settle.for_readiness(spec.ready_timeout))
+            attributes = _await_existence(ctx, spec, ref, building)
+            deadline = Deadline(ctx.clock, ctx.settle)
         for action in done:
             if isinstance(action, CreateAction | ReplaceAction):
                 aspects.update({k: v for k, v in action.params.items() if k in spec.aspect_names})

@@ -11,8 +11,10 @@
 A content member is named ``s3_object.<bucket>/<key>`` or ``s3_sync.<bucket>/<prefix>`` in the
 stack plan. Its ``bucket`` is a bucket's name or ``bucket.ref.name``; when that bucket is in the
 stack (by reference or by the same name), the content is planned and applied after it. Content
-in a bucket the plan creates is planned without a call: there is nothing to read yet, so every
-object is a ``put``. Nothing can refer to content, so content never orders anything else.
+in a bucket the plan creates (or replaces) is planned without a call: there is nothing to read
+yet, so every object is a ``put``. Nothing can refer to content, so content never orders anything
+else. Members that would undo each other on every apply (an object a sync of its prefix would
+overwrite or delete, nested sync prefixes) are refused before any call (:func:`content_nodes`).
 
 Objects carry no ownership tag, and ``prune`` never deletes objects: an object left out of the
 stack stays where it is (delete one with ``state="absent"``, or with a sync's ``delete=True``).
@@ -28,17 +30,18 @@ from typing import Any
 from awsstate.engine.clock import Clock
 from awsstate.errors import InvalidPlanError, StackError
 from awsstate.objects.desired import S3ObjectDesired
+from awsstate.objects.digest import LocalContent
 from awsstate.objects.plans import ObjectPlan, SyncPlan
 from awsstate.objects.sync import local_entries
 from awsstate.objects.syncmodel import S3SyncDesired
 from awsstate.objects.verbs import S3Objects
-from awsstate.plan import Plan
+from awsstate.plan import Plan, ReplaceAction
 from awsstate.providers.base import Provider
-from awsstate.refs import parse_ref
+from awsstate.refs import find_refs, parse_ref
 from awsstate.stack.graph import node_key
 
 __all__ = ["CONTENT_KINDS", "ContentDesired", "ContentNode", "ContentPlan", "apply_content", "content_key",
-           "content_nodes", "is_content", "objects_of", "plan_content"]
+           "content_nodes", "is_content", "objects_of", "plan_content", "with_content"]
 
 ContentDesired = S3ObjectDesired | S3SyncDesired
 """What a stack holds besides resources."""
@@ -88,12 +91,15 @@ def content_key(desired: ContentDesired) -> str:
 
 def content_nodes(content: tuple[ContentDesired, ...], members: Mapping[str, Any]) -> dict[str, ContentNode]:
     """The content members by key (``members``: the stack's resources by key); raises :class:`StackError`
-    for the same object twice, two syncs of one prefix, or content in a bucket the stack deletes."""
+    (before any call) for the same object twice, content that would fight over the same keys (an
+    object a sync of its prefix would overwrite or delete, nested sync prefixes), a reference
+    anywhere but ``bucket``, content in a bucket the stack deletes, or in another region than it."""
     nodes: dict[str, ContentNode] = {}
     for desired in content:
         key = content_key(desired)
         if key in nodes:
             raise StackError(f"{key} is in the stack twice: a stack holds one desired state per object or prefix")
+        _no_other_refs(key, desired)
         bucket = _bucket_of(desired)
         bucket_key = node_key("s3_bucket", bucket)
         target = parse_ref(desired.bucket)
@@ -104,42 +110,96 @@ def content_nodes(content: tuple[ContentDesired, ...], members: Mapping[str, Any
         if owner is not None and getattr(owner.desired, "state", "present") == "absent":
             raise StackError(f"{key}: its bucket {bucket_key} is absent in the stack (deleted): content cannot "
                              "go in it. Remove the content, or keep the bucket")
-        region = desired.region or (getattr(owner.desired, "region", None) if owner is not None else None)
-        nodes[key] = ContentNode(key, desired, bucket, bucket_key, region)
+        home = getattr(owner.desired, "region", None) if owner is not None else None
+        if desired.region is not None and home is not None and desired.region != home:
+            raise StackError(f"{key}: region {desired.region}, but its bucket {bucket_key} is in {home}: leave "
+                             "the content's region unset (it follows the bucket's)")
+        nodes[key] = ContentNode(key, desired, bucket, bucket_key, desired.region or home)
+    _no_overlaps(list(nodes.values()))
     return nodes
 
 
-def objects_of(provider: Provider, clock: Clock) -> S3Objects:
-    """The object verbs a stack uses: no progress line of their own (the stack reports per member), and
-    their own wait for a bucket not visible yet (10 s), so a missing bucket outside the stack fails soon."""
-    return S3Objects(provider, clock=clock, progress=False)
+def _no_other_refs(key: str, desired: ContentDesired) -> None:
+    found = next(find_refs(desired.model_dump(mode="json", exclude={"bucket", "source"})), None)
+    if found is not None:
+        path, target = found
+        raise StackError(f"{key}: {'.'.join(map(str, path))} refers to {target}, but in an S3 object or sync only "
+                         "bucket may: the content is uploaded as it is")
+
+
+def _synced(sync: S3SyncDesired, relative: str) -> bool:
+    """Whether the sync would write or delete the object at ``relative`` (under its prefix)."""
+    if not sync.filter(relative):
+        return False
+    if sync.delete:
+        return True
+    if isinstance(sync.source, Path):
+        return (sync.source / relative).exists()
+    return relative in sync.source
+
+
+def _no_overlaps(nodes: list[ContentNode]) -> None:
+    syncs = [n for n in nodes if isinstance(n.desired, S3SyncDesired)]
+    for sync in syncs:
+        assert isinstance(sync.desired, S3SyncDesired)
+        prefix = sync.desired.prefix
+        for other in nodes:
+            if other is sync or other.bucket != sync.bucket:
+                continue
+            if isinstance(other.desired, S3ObjectDesired):
+                relative = other.desired.key[len(prefix):]
+                if other.desired.key.startswith(prefix) and _synced(sync.desired, relative):
+                    raise StackError(f"{other.key} is under {sync.key}, which would also write or delete it: "
+                                     "apply after apply they would undo each other. Exclude it from the sync "
+                                     "(exclude=...), or leave it to the sync")
+            elif other.desired.prefix.startswith(prefix) and sync.desired.filter(  # unless the outer excludes it
+                    other.desired.prefix[len(prefix):] + "probe"):
+                raise StackError(f"{sync.key} and {other.key} nest: the outer sync would write or delete what "
+                                 "the inner one manages. Sync them as one, or use prefixes that do not nest")
+
+
+def objects_of(provider: Provider, clock: Clock, parallelism: int) -> S3Objects:
+    """The object verbs a stack uses: no progress line of their own (the stack reports per member);
+    ``parallelism`` objects transferred at once per member, as the stack's own bound; and their own
+    wait for a bucket not visible yet (10 s), so a missing bucket outside the stack fails soon."""
+    return S3Objects(provider, clock=clock, progress=False, concurrency=parallelism)
 
 
 def plan_content(objects: S3Objects, node: ContentNode, bucket_plan: Plan | None) -> ContentPlan:
     """The plan of one member; ``bucket_plan``: its bucket's plan in this stack plan (``None``: the
     bucket is not in the stack). Content in a bucket that does not exist yet is planned without a call."""
-    return objects.plan(node.concrete, new_bucket=bucket_plan is not None and not bucket_plan.observed.exists)
+    new = bucket_plan is not None and (not bucket_plan.observed.exists
+                                       or any(isinstance(a, ReplaceAction) for a in bucket_plan.actions))
+    return objects.plan(node.concrete, new_bucket=new)  # a replaced bucket starts empty too
 
 
-def _with_content(plan: ContentPlan, node: ContentNode | None) -> ContentPlan:
-    """``plan`` with each upload's content in hand: a plan read back from JSON has none, and content
-    given as bytes or text is only in the desired state (a file is read again from its path)."""
+def with_content(plan: ContentPlan, node: ContentNode | None) -> ContentPlan:
+    """``plan`` with each upload's content in hand, or :class:`InvalidPlanError` (nothing written).
+
+    A plan read back from JSON holds no content: a file is read again from its path (and checked
+    against the plan's hash when uploaded); content given as bytes or text comes from the stack's
+    desired state, when the stack has it and it still uploads that key.
+    """
     missing = [a for a in plan.actions if a.writes_content and a.content is None]
     if not missing:
         return plan
-    if node is not None:
+    found: dict[str, LocalContent] = {}
+    if node is not None and getattr(node.desired, "state", "present") == "present":
         desired = node.concrete
         if isinstance(desired, S3ObjectDesired):
             found = {desired.key: desired.content()}
         else:
             found = {desired.prefix + entry.relative: entry.content for entry in local_entries(desired)}
-        for action in missing:
-            action.with_content(found.get(action.key))
     for action in missing:
-        if action.content is None and not Path(action.source or "").is_file():
-            raise InvalidPlanError(f"{action.url}: the saved plan uploads {action.source or 'content'} given in "
-                                   "memory (bytes or text), which a plan's JSON does not hold; apply it with the "
-                                   "stack's desired state (Stack(name, resources).apply(plan), or -f stack.yaml)")
+        content = found.get(action.key)
+        if content is not None:
+            action.with_content(content)
+        elif not Path(action.source or "").is_file():
+            raise InvalidPlanError(
+                f"{action.url}: the saved plan uploads {action.source or 'content'}, which is neither a file here "
+                "(a relative path is read from the current folder) nor content this stack's desired state "
+                "still has (text or bytes are not in a plan's JSON). Nothing was written: plan again, or apply "
+                "the plan with the stack's desired state (Stack(name, members).apply(plan))")
     return plan
 
 
@@ -147,6 +207,6 @@ def apply_content(objects: S3Objects, plan: ContentPlan, node: ContentNode | Non
     """Apply one member's plan (checked against S3 first, as ``S3Objects.apply`` does); the writes made."""
     if not plan.changed:
         return 0
-    result = objects.apply(_with_content(plan, node))
+    result = objects.apply(with_content(plan, node))
     return len(result.actions)
 

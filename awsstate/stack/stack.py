@@ -46,6 +46,7 @@ from awsstate.stack.content import (
     is_content,
     objects_of,
     plan_content,
+    with_content,
 )
 from awsstate.stack.executor import run_graph
 from awsstate.stack.graph import Graph, Node, build_graph, node_key
@@ -158,7 +159,7 @@ class Stack:
     # -- planning ------------------------------------------------------------------------------
 
     def _objects(self) -> S3Objects:
-        return objects_of(self.provider, self.clock)
+        return objects_of(self.provider, self.clock, self.parallelism)
 
     def _graph(self, offline: bool = False) -> tuple[Graph, Values]:
         if offline:  # no call at all: ARNs are shaped with a placeholder account
@@ -285,6 +286,8 @@ class Stack:
             if (self.resources or self.content) and key not in nodes and key not in content \
                     and key not in plan.pruned:
                 raise InvalidPlanError(f"the plan of stack {self.name!r} holds {key}, which is not in the stack")
+            if not isinstance(sub := plan.plans[key], Plan) and sub.changed:
+                with_content(sub, content.get(key))  # every upload's content found before the first write
         values = Values(self.provider, self.provider.identity(self.provider.default_region),
                         self.provider.default_region)
         for key, sub in plan.resources().items():

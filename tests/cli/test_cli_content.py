@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 
 from awsstate import S3Objects, StackPlan
@@ -43,12 +44,12 @@ def _site(tmp_path: Path) -> None:
 
 
 def test_a_spec_with_objects_and_a_sync_follows_the_exit_code_contract(
-        run: Run, spec_file: Callable[[str], Path], tmp_path: Path, monkeypatch: object) -> None:
+        run: Run, spec_file: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _site(tmp_path)
     path = spec_file(SPEC)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    monkeypatch.chdir(elsewhere)  # type: ignore[attr-defined]  # sources are found from the spec's folder
+    monkeypatch.chdir(elsewhere)  # sources are found from the spec's folder
     valid = run("validate", "-f", str(path))
     assert valid.exit_code == 0 and "1 resource(s) and 3 S3 object(s) and sync(s)" in valid.stderr, valid.output
     planned = run("plan", "-f", str(path), "--detailed-exitcode")
@@ -77,7 +78,7 @@ def test_a_saved_plan_with_files_applies_from_its_json(run: Run, spec_file: Call
     saved = tmp_path / "plan.json"
     saved.write_text(run("plan", "-f", str(path), "--json").stdout)
     markdown = run("show", str(saved), "--format", "markdown").stdout
-    assert "in 3 of 3 resource(s): 1 create, 1 update, 3 put." in markdown, markdown
+    assert "in 3 of 3 resource(s): 1 create, 1 update, 3 object put." in markdown, markdown
     assert "| `s3_sync.cli-site/assets/` | put x2 | 2 |" in markdown, markdown
     applied = run("apply", str(saved), "--yes")
     assert applied.exit_code == 0 and "3 done" in applied.stdout, applied.output
@@ -122,3 +123,24 @@ def test_the_readme_spec_file_with_a_sync_validates(run: Run, spec_file: Callabl
     tree(tmp_path / "site" / "static", {"app.css": "a{}"})
     result = run("validate", "-f", str(spec_file(block)))
     assert result.exit_code == 0 and "3 resource(s) and 1 S3 object(s) and sync(s)" in result.stderr, result.output
+
+
+def test_a_saved_plan_applies_from_another_folder_and_content_follows_its_buckets_region(
+        run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _site(tmp_path)
+    files_only = SPEC.split("  - kind: s3_object\n    bucket: cli-site\n    key: robots.txt")[0]
+    spec = files_only.replace("    name: cli-site\n", "    name: cli-site\n    region: us-west-2\n")
+    (tmp_path / "stack.yaml").write_text(spec)
+    monkeypatch.chdir(tmp_path)
+    saved = tmp_path / "plan.json"
+    saved.write_text(run("plan", "-f", "stack.yaml", "--json").stdout)  # the spec named relatively
+    plan = StackPlan.model_validate_json(saved.read_text())
+    index = plan.plans["s3_object.cli-site/index.html"]
+    assert index.region == "us-west-2", "the bucket's region, not defaults.region"
+    assert index.actions[0].source == str(tmp_path / "public" / "index.html")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    applied = run("apply", str(saved), "--yes")  # from another folder: the files are still found
+    assert applied.exit_code == 0 and "3 done" in applied.stdout, applied.output
+    assert set(stored(run.memory.world, "cli-site")) == {"index.html", "assets/app.js", "assets/app.css"}

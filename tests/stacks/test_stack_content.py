@@ -20,7 +20,7 @@ from awsstate import (
     Stack,
     World,
 )
-from awsstate.errors import NotFoundError, StackApplyError, StackError, UnsafeChangeError
+from awsstate.errors import InvalidPlanError, NotFoundError, StackApplyError, StackError, UnsafeChangeError
 from awsstate.objects.plans import ObjectPlan, SyncPlan
 from awsstate.objects.verbs import S3Objects
 from awsstate.providers.faults import FaultInjectingProvider
@@ -133,6 +133,24 @@ def test_content_in_a_bucket_outside_the_stack_is_read_and_orders_nothing(world:
     pytest.param(lambda site: [site, S3SyncDesired(bucket=BUCKET, prefix="p", source={"a": b"1"}),
                                S3SyncDesired(bucket=BUCKET, prefix="p/", source={"b": b"2"})],
                  "s3_sync.stack-content-site/p/ is in the stack twice", id="one-prefix-synced-twice"),
+    pytest.param(lambda site: [site, S3SyncDesired(bucket=BUCKET, source={"a": b"1"}, delete=True),
+                               S3ObjectDesired(bucket=BUCKET, key="extra.txt", text="x")],
+                 "extra.txt is under s3_sync.stack-content-site/, which would also write or delete it",
+                 id="an-object-a-deleting-sync-would-delete"),
+    pytest.param(lambda site: [site, S3SyncDesired(bucket=BUCKET, prefix="p", source={"a.txt": b"1"}),
+                               S3ObjectDesired(bucket=BUCKET, key="p/a.txt", text="x")],
+                 "p/a.txt is under s3_sync.stack-content-site/p/", id="an-object-a-sync-would-overwrite"),
+    pytest.param(lambda site: [site, S3SyncDesired(bucket=BUCKET, prefix="a", source={"x": b"1"}),
+                               S3SyncDesired(bucket=BUCKET, prefix="a/b", source={"y": b"2"})],
+                 "s3_sync.stack-content-site/a/ and s3_sync.stack-content-site/a/b/ nest", id="nested-syncs"),
+    pytest.param(lambda site: [site, S3ObjectDesired(bucket=BUCKET, key="k", text="x",
+                                                     metadata={"queue": "${sqs_queue.q.arn}"})],
+                 r"metadata\.queue refers to \$\{sqs_queue\.q\.arn\}, but in an S3 object or sync only bucket may",
+                 id="a-reference-outside-bucket"),
+    pytest.param(lambda site: [site.model_copy(update={"region": "us-west-2"}),
+                               S3ObjectDesired(bucket=BUCKET, key="k", text="x", region="eu-west-1")],
+                 "region eu-west-1, but its bucket s3_bucket.stack-content-site is in us-west-2",
+                 id="another-region-than-its-bucket"),
 ])
 def test_content_the_stack_cannot_hold_is_refused_before_any_call(members: object, message: str,
                                                                    recorder: RecordingProvider) -> None:
@@ -173,18 +191,22 @@ def test_a_saved_plan_round_trips_and_applies_in_another_process(tmp_path: Path,
     plan = _stack([site, index, assets, note], InMemoryProvider(world)).plan()
     saved = StackPlan.model_validate_json(plan.model_dump_json())
     assert saved == plan and isinstance(saved.plans[f"s3_sync.{BUCKET}/assets/"], SyncPlan)
-    # Files are read again from their paths; text given in memory is not in the JSON: say so, write nothing.
-    bare = Stack.for_plan(saved, provider=InMemoryProvider(world), clock=FakeClock())
-    with pytest.raises(StackApplyError) as failed:
+    # Files are read again from their paths; text given in memory is not in the JSON: say so before any write.
+    recorder = RecordingProvider(InMemoryProvider(world))
+    bare = Stack.for_plan(saved, provider=recorder, clock=FakeClock())
+    with pytest.raises(InvalidPlanError, match=r"note\.txt: the saved plan uploads text.*Nothing was written"):
         bare.apply(saved)
-    outcome = failed.value.result.outcomes[f"s3_object.{BUCKET}/note.txt"]
-    assert outcome.status == "failed" and "given in memory (bytes or text)" in str(outcome.error)
-    assert "note.txt" not in stored(world, BUCKET) and stored(world, BUCKET)["index.html"] == b"<h1>hi</h1>"
-    # The stack with its desired state applies the same saved plan whole (the bucket now exists: re-plan).
-    full = _stack([site, index, assets, note], InMemoryProvider(world))
-    resaved = StackPlan.model_validate_json(full.plan().model_dump_json())
-    assert [k for k in resaved.order if resaved.plans[k].changed] == [f"s3_object.{BUCKET}/note.txt"]
-    assert full.apply(resaved).ok and stored(world, BUCKET)["note.txt"] == b"hello"
+    assert not recorder.writes and world.find("s3_bucket", BUCKET) is None
+    # The stack with its desired state applies the same saved plan whole.
+    full = _stack([site, index, assets, note], recorder)
+    assert full.apply(StackPlan.model_validate_json(plan.model_dump_json())).ok
+    assert stored(world, BUCKET)["note.txt"] == b"hello" and stored(world, BUCKET)["index.html"] == b"<h1>hi</h1>"
+    # A desired state that no longer uploads that key cannot supply it either.
+    gone = note.model_copy(update={"state": "absent", "text": None})
+    again = StackPlan.model_validate_json(_stack([site, index, assets, note], InMemoryProvider(World())).plan()
+                                          .model_dump_json())
+    with pytest.raises(InvalidPlanError, match=r"note\.txt"):
+        _stack([site, index, assets, gone], InMemoryProvider(World())).apply(again)
 
 
 def test_a_saved_plan_whose_object_changed_since_is_refused(tmp_path: Path, world: World) -> None:
@@ -232,3 +254,40 @@ def test_content_in_a_bucket_neither_in_the_stack_nor_in_aws_fails_the_plan_nami
     with pytest.raises(NotFoundError, match=r"s3://stack-content-nowhere/k.*create it first"):
         stack.plan()
     assert not recorder.writes
+
+
+def test_content_the_stack_can_hold_side_by_side_is_not_refused(recorder: RecordingProvider) -> None:
+    site = S3BucketDesired(name=BUCKET)
+    members = [site,
+               S3SyncDesired(bucket=BUCKET, source={"a": b"1"}, delete=True,
+                             exclude=("static/**", "keep/**", "extra.txt")),
+               S3SyncDesired(bucket=BUCKET, prefix="static", source={"s.css": b"2"}),  # excluded by the outer one
+               S3ObjectDesired(bucket=BUCKET, key="extra.txt", text="x"),  # excluded too
+               S3SyncDesired(bucket=BUCKET, prefix="keep", source={"k": b"3"}),
+               S3ObjectDesired(bucket=BUCKET, key="keep/other.txt", text="y")]  # not in that source, no delete
+    stack = _stack(members, recorder)
+    stack.validate()
+    assert stack.apply().ok and not stack.plan().changed
+
+
+def test_a_replaced_bucket_gets_its_content_again(tmp_path: Path, world: World) -> None:
+    site, index, assets, note = _site(tmp_path, force_destroy=True)
+    _stack([site, index, assets, note], InMemoryProvider(world)).apply()
+    moved = site.model_copy(update={"region": "us-west-2"})
+    stack = _stack([moved, index, assets, note], InMemoryProvider(world))
+    plan = stack.plan()
+    assert plan.plans[f"s3_object.{BUCKET}/note.txt"].actions[0].type == "put"  # the new bucket starts empty
+    assert stack.apply(plan, allow_replace=True).ok
+    assert len(stored(world, BUCKET)) == 5 and not stack.plan().changed
+
+
+def test_objects_in_flight_per_member_follow_the_stacks_parallelism(world: World) -> None:
+    from tests.stacks.test_stack_write_concurrency import InFlight
+
+    memory = InMemoryProvider(world, region="us-east-1")
+    site = S3BucketDesired(name=BUCKET)
+    _stack([site], memory).apply()
+    sync = S3SyncDesired(bucket=BUCKET, source={f"f{i}": b"x" for i in range(12)})
+    spy = InFlight(memory, hold=3, operations=("write_object",))
+    assert _stack([site, sync], spy, parallelism=3).apply().ok
+    assert spy.gate_met and spy.max_seen == 3, spy.max_seen

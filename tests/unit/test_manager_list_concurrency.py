@@ -71,3 +71,16 @@ def test_stopping_early_reads_at_most_parallelism_ahead_and_a_deleted_resource_i
     assert "list-07" not in gone and len(gone) == 29
     with pytest.raises(ValueError, match="parallelism"):
         next(SqsQueueManager(provider=memory).list(REGION, parallelism=0))
+
+
+def test_a_read_that_fails_raises_at_its_place_after_the_ones_before_it() -> None:
+    from awsstate import FaultInjectingProvider, ProviderError
+
+    memory = _queues(12)
+    failing = FaultInjectingProvider(memory, fail_on=lambda c: c.operation == "read_existence" and c.name == "list-05",
+                                     error="server_error")
+    seen: list[str] = []
+    with pytest.raises(ProviderError, match="list-05"):
+        for queue in SqsQueueManager(provider=failing).list(REGION, parallelism=4):
+            seen.append(queue.name)
+    assert seen == [f"list-{i:02d}" for i in range(5)]
