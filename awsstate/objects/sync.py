@@ -112,10 +112,16 @@ def _upload_settings(desired: S3SyncDesired, entry: LocalEntry) -> ObjectSetting
                           storage_class=desired.storage_class, sse=desired.sse, kms_key_id=desired.kms_key_id)
 
 
+def _path_or_label(entry: LocalEntry) -> str:
+    """What an upload names: the file (a saved plan reads it again), else the manifest entry."""
+    source = entry.content.source
+    return str(source) if isinstance(source, Path) else entry.content.label
+
+
 def _upload(desired: S3SyncDesired, entry: LocalEntry, key: str, summary: ObjectSummary | None,
             reason: str) -> ObjectAction:
     action = ObjectAction(type="put" if summary is None else "replace", bucket=desired.bucket, key=key,
-                          size=entry.content.size, source=entry.content.label,
+                          size=entry.content.size, source=_path_or_label(entry),
                           observed_etag=summary.etag if summary else None,
                           settings=_upload_settings(desired, entry), reason=reason)
     return action.with_content(entry.content)

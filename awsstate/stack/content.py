@@ -29,6 +29,7 @@ from typing import Any
 
 from awsstate.engine.clock import Clock
 from awsstate.errors import InvalidPlanError, StackError
+from awsstate.kinds import KINDS
 from awsstate.objects.desired import S3ObjectDesired
 from awsstate.objects.digest import LocalContent
 from awsstate.objects.plans import ObjectPlan, SyncPlan
@@ -89,8 +90,10 @@ def content_key(desired: ContentDesired) -> str:
     return node_key("s3_sync", f"{bucket}/{desired.prefix}")
 
 
-def content_nodes(content: tuple[ContentDesired, ...], members: Mapping[str, Any]) -> dict[str, ContentNode]:
-    """The content members by key (``members``: the stack's resources by key); raises :class:`StackError`
+def content_nodes(content: tuple[ContentDesired, ...], members: Mapping[str, Any],
+                  default_region: str | None = None) -> dict[str, ContentNode]:
+    """The content members by key (``members``: the stack's resources by key; ``default_region``: where
+    a stack bucket that names no region is); raises :class:`StackError`
     (before any call) for the same object twice, content that would fight over the same keys (an
     object a sync of its prefix would overwrite or delete, nested sync prefixes), a reference
     anywhere but ``bucket``, content in a bucket the stack deletes, or in another region than it."""
@@ -110,7 +113,7 @@ def content_nodes(content: tuple[ContentDesired, ...], members: Mapping[str, Any
         if owner is not None and getattr(owner.desired, "state", "present") == "absent":
             raise StackError(f"{key}: its bucket {bucket_key} is absent in the stack (deleted): content cannot "
                              "go in it. Remove the content, or keep the bucket")
-        home = getattr(owner.desired, "region", None) if owner is not None else None
+        home = (getattr(owner.desired, "region", None) or default_region) if owner is not None else None
         if desired.region is not None and home is not None and desired.region != home:
             raise StackError(f"{key}: region {desired.region}, but its bucket {bucket_key} is in {home}: leave "
                              "the content's region unset (it follows the bucket's)")
@@ -120,42 +123,52 @@ def content_nodes(content: tuple[ContentDesired, ...], members: Mapping[str, Any
 
 
 def _no_other_refs(key: str, desired: ContentDesired) -> None:
-    found = next(find_refs(desired.model_dump(mode="json", exclude={"bucket", "source"})), None)
+    values = desired.model_dump(mode="json", exclude={"bucket", "source", "text"})  # content is uploaded as it is
+    found = next(((path, target) for path, target in find_refs(values) if target.kind in KINDS), None)
     if found is not None:
         path, target = found
         raise StackError(f"{key}: {'.'.join(map(str, path))} refers to {target}, but in an S3 object or sync only "
-                         "bucket may: the content is uploaded as it is")
+                         "bucket may")
 
 
-def _synced(sync: S3SyncDesired, relative: str) -> bool:
-    """Whether the sync would write or delete the object at ``relative`` (under its prefix)."""
-    if not sync.filter(relative):
-        return False
-    if sync.delete:
-        return True
-    if isinstance(sync.source, Path):
-        return (sync.source / relative).exists()
-    return relative in sync.source
+def _covered(sync: S3SyncDesired, relative: str) -> bool:
+    """Whether an exclude glob of ``sync`` leaves out everything under the folder ``relative``."""
+    folder = relative.rstrip("/")
+    return any(pattern.rstrip("/") in (f"{folder}/**", f"{folder}/**/*") for pattern in sync.exclude)
 
 
 def _no_overlaps(nodes: list[ContentNode]) -> None:
-    syncs = [n for n in nodes if isinstance(n.desired, S3SyncDesired)]
-    for sync in syncs:
-        assert isinstance(sync.desired, S3SyncDesired)
-        prefix = sync.desired.prefix
+    """Refuse members that would undo each other: what a sync uploads or (with ``delete``) deletes
+    under its prefix, that another member also writes or deletes."""
+    uploads: dict[str, set[str]] = {}
+
+    def uploaded(node: ContentNode, sync: S3SyncDesired) -> set[str]:
+        if node.key not in uploads:  # the local walk, only for a sync that something lies under
+            uploads[node.key] = {entry.relative for entry in local_entries(sync)}
+        return uploads[node.key]
+
+    for node in nodes:
+        sync = node.desired
+        if not isinstance(sync, S3SyncDesired):
+            continue
         for other in nodes:
-            if other is sync or other.bucket != sync.bucket:
+            if other is node or other.bucket != node.bucket:
                 continue
             if isinstance(other.desired, S3ObjectDesired):
-                relative = other.desired.key[len(prefix):]
-                if other.desired.key.startswith(prefix) and _synced(sync.desired, relative):
-                    raise StackError(f"{other.key} is under {sync.key}, which would also write or delete it: "
+                key = other.desired.key
+                if not key.startswith(sync.prefix) or not sync.filter(relative := key[len(sync.prefix):]):
+                    continue
+                if relative in uploaded(node, sync) or (sync.delete and other.desired.state == "present"):
+                    raise StackError(f"{other.key} is under {node.key}, which would also write or delete it: "
                                      "apply after apply they would undo each other. Exclude it from the sync "
-                                     "(exclude=...), or leave it to the sync")
-            elif other.desired.prefix.startswith(prefix) and sync.desired.filter(  # unless the outer excludes it
-                    other.desired.prefix[len(prefix):] + "probe"):
-                raise StackError(f"{sync.key} and {other.key} nest: the outer sync would write or delete what "
-                                 "the inner one manages. Sync them as one, or use prefixes that do not nest")
+                                     f"(exclude=({relative!r},)), or leave it to the sync")
+            elif other.desired.prefix.startswith(sync.prefix):
+                inner = other.desired.prefix[len(sync.prefix):]
+                if any(path.startswith(inner) for path in uploaded(node, sync)) or (
+                        sync.delete and not _covered(sync, inner)):
+                    raise StackError(f"{node.key} and {other.key} nest, and the outer sync would write or delete "
+                                     f"what the inner one manages: exclude it (exclude=({inner + '**'!r},)), sync "
+                                     "them as one, or use prefixes that do not nest")
 
 
 def objects_of(provider: Provider, clock: Clock, parallelism: int) -> S3Objects:

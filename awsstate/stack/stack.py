@@ -179,7 +179,7 @@ class Stack:
         graph, values = self._graph(offline=True)
         for key in graph.order:
             resolve(graph.nodes[key], graph.nodes[key].desired, values, graph.nodes, self._specs, look_outside=False)
-        content_nodes(self.content, graph.nodes)
+        content_nodes(self.content, graph.nodes, self._provider.default_region if self._provider else None)
 
     def plan(self, *, prune: bool = False) -> StackPlan:
         """What :meth:`apply` would change, for every resource (reads only what each one manages).
@@ -197,7 +197,7 @@ class Stack:
             if missing:
                 raise StackError(f"{source}: {field} refers to {target}, but {target.kind} {target.name!r} is "
                                  f"neither in the stack nor in AWS: add it to the stack, or fix the name")
-        content = content_nodes(self.content, graph.nodes)
+        content = content_nodes(self.content, graph.nodes, values.default_region)
         unknown: dict[str, tuple[str, ...]] = {}
         planned: dict[str, Plan] = {}
         objects = self._objects()
@@ -281,7 +281,7 @@ class Stack:
             raise InvalidPlanError(f"a plan of stack {plan.stack!r} cannot be applied by stack {self.name!r}")
         nodes = {key: Node(key, r, r.kind_spec) for r in self.resources
                  if (key := node_key(r.kind_spec.kind, r.name))}
-        content = content_nodes(self.content, nodes)
+        content = content_nodes(self.content, nodes, self.provider.default_region)
         for key in plan.order:
             if (self.resources or self.content) and key not in nodes and key not in content \
                     and key not in plan.pruned:

@@ -140,9 +140,16 @@ def test_content_in_a_bucket_outside_the_stack_is_read_and_orders_nothing(world:
     pytest.param(lambda site: [site, S3SyncDesired(bucket=BUCKET, prefix="p", source={"a.txt": b"1"}),
                                S3ObjectDesired(bucket=BUCKET, key="p/a.txt", text="x")],
                  "p/a.txt is under s3_sync.stack-content-site/p/", id="an-object-a-sync-would-overwrite"),
-    pytest.param(lambda site: [site, S3SyncDesired(bucket=BUCKET, prefix="a", source={"x": b"1"}),
+    pytest.param(lambda site: [site, S3SyncDesired(bucket=BUCKET, prefix="a", source={"x": b"1"}, delete=True),
                                S3SyncDesired(bucket=BUCKET, prefix="a/b", source={"y": b"2"})],
-                 "s3_sync.stack-content-site/a/ and s3_sync.stack-content-site/a/b/ nest", id="nested-syncs"),
+                 "s3_sync.stack-content-site/a/ and s3_sync.stack-content-site/a/b/ nest", id="nested-deleting-syncs"),
+    pytest.param(lambda site: [site, S3SyncDesired(bucket=BUCKET, source={"b/z.css": b"1"}, include=("*.css",)),
+                               S3SyncDesired(bucket=BUCKET, prefix="b", source={"y": b"2"})],
+                 "nest, and the outer sync would write", id="an-outer-sync-uploading-into-an-inner-prefix"),
+    pytest.param(lambda site: [site, S3SyncDesired(bucket=BUCKET, source={"a": b"1"}, delete=True,
+                                                   exclude=("assets/*",)),
+                               S3SyncDesired(bucket=BUCKET, prefix="assets", source={"img/x.png": b"2"})],
+                 "nest", id="an-exclude-that-leaves-sub-folders-in-scope"),
     pytest.param(lambda site: [site, S3ObjectDesired(bucket=BUCKET, key="k", text="x",
                                                      metadata={"queue": "${sqs_queue.q.arn}"})],
                  r"metadata\.queue refers to \$\{sqs_queue\.q\.arn\}, but in an S3 object or sync only bucket may",
@@ -268,6 +275,40 @@ def test_content_the_stack_can_hold_side_by_side_is_not_refused(recorder: Record
     stack = _stack(members, recorder)
     stack.validate()
     assert stack.apply().ok and not stack.plan().changed
+
+
+def test_common_layouts_are_not_refused(tmp_path: Path, recorder: RecordingProvider) -> None:
+    root = tree(tmp_path / "site", {"index.html": "<h1>", "img/logo.svg": "<svg/>"})
+    tree(tmp_path / "assets", {"app.js": "start()"})
+    members = [S3BucketDesired(name=BUCKET),
+               S3SyncDesired(bucket=BUCKET, source=root),  # the root from site/, no delete, no assets/ in it
+               S3SyncDesired(bucket=BUCKET, prefix="assets", source=tmp_path / "assets", delete=True),
+               S3ObjectDesired(bucket=BUCKET, key="img", text="a key named like a folder of the source"),
+               S3ObjectDesired(bucket=BUCKET, key="ab/x", text="beside, not under, a/"),
+               S3SyncDesired(bucket=BUCKET, prefix="a", source={"y": b"1"}, delete=True),
+               S3ObjectDesired(bucket=BUCKET, key="a/gone.txt", state="absent"),  # both only delete it
+               S3ObjectDesired(bucket=BUCKET, key="js.txt",
+                               text="const here = `${window.location.href}`")]  # not a reference: content
+    stack = _stack(members, recorder)
+    stack.validate()
+    assert stack.apply().ok and not stack.plan().changed
+
+
+def test_a_saved_plan_of_a_manifest_of_files_applies_from_its_json(tmp_path: Path, world: World) -> None:
+    (tmp_path / "m.txt").write_text("from a file")
+    site = S3BucketDesired(name=BUCKET)
+    sync = S3SyncDesired(bucket=site.ref.name, source={"docs/m.txt": tmp_path / "m.txt"})
+    saved = StackPlan.model_validate_json(_stack([site, sync], InMemoryProvider(world)).plan().model_dump_json())
+    assert Stack.for_plan(saved, provider=InMemoryProvider(world), clock=FakeClock()).apply(saved).ok
+    assert stored(world, BUCKET) == {"docs/m.txt": b"from a file"}
+
+
+def test_content_whose_stack_bucket_names_no_region_is_in_the_providers_default(world: World) -> None:
+    stack = _stack([S3BucketDesired(name=BUCKET), S3ObjectDesired(bucket=BUCKET, key="k", text="x",
+                                                                  region="eu-west-1")],
+                   InMemoryProvider(world, region="us-east-1"))
+    with pytest.raises(StackError, match=r"region eu-west-1, but its bucket s3_bucket\.\S+ is in us-east-1"):
+        stack.validate()
 
 
 def test_a_replaced_bucket_gets_its_content_again(tmp_path: Path, world: World) -> None:
