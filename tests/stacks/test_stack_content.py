@@ -7,7 +7,9 @@ that exists is read as ``S3Objects.plan`` reads it. A content member's plan is i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +25,7 @@ from awsstate import (
 from awsstate.errors import InvalidPlanError, NotFoundError, StackApplyError, StackError, UnsafeChangeError
 from awsstate.objects.plans import ObjectPlan, SyncPlan
 from awsstate.objects.verbs import S3Objects
+from awsstate.providers.base import Provider
 from awsstate.providers.faults import FaultInjectingProvider
 from awsstate.stack import StackPlan
 from awsstate.testing import FakeClock
@@ -33,10 +36,10 @@ OBJECT_CALLS = {"read_object_head", "read_object_tags", "list_objects", "write_o
                 "write_object_tags", "delete_object"}
 
 
-def _site(tmp_path: Path, **bucket: object) -> tuple[S3BucketDesired, S3ObjectDesired, S3SyncDesired, S3ObjectDesired]:
+def _site(tmp_path: Path, **bucket: Any) -> tuple[S3BucketDesired, S3ObjectDesired, S3SyncDesired, S3ObjectDesired]:
     root = tree(tmp_path / "site", {"index.html": "<h1>hi</h1>", "assets/a.css": "a{}", "assets/b.js": "let b",
                                     "assets/img/c.svg": "<svg/>"})
-    site = S3BucketDesired(name=BUCKET, region="eu-west-1", **bucket)  # type: ignore[arg-type]
+    site = S3BucketDesired(name=BUCKET, region="eu-west-1", **bucket)
     index = S3ObjectDesired(bucket=site.ref.name, key="index.html", source=root / "index.html",
                             cache_control="no-cache")
     assets = S3SyncDesired(bucket=site.ref.name, prefix="assets", source=root / "assets", delete=True)
@@ -44,8 +47,8 @@ def _site(tmp_path: Path, **bucket: object) -> tuple[S3BucketDesired, S3ObjectDe
     return site, index, assets, note
 
 
-def _stack(members: list[object], provider: object, **options: object) -> Stack:
-    return Stack("site", members, provider=provider, clock=FakeClock(), **options)  # type: ignore[arg-type]
+def _stack(members: list[Any], provider: Provider, **options: Any) -> Stack:
+    return Stack("site", members, provider=provider, clock=FakeClock(), **options)
 
 
 def test_a_bucket_its_objects_and_a_sync_converge_in_one_stack(tmp_path: Path, world: World,
@@ -61,7 +64,8 @@ def test_a_bucket_its_objects_and_a_sync_converge_in_one_stack(tmp_path: Path, w
     assert [a.type for a in plan.plans[keys[2]].actions] == ["put", "put", "put"]
     # A bucket the plan creates has nothing to read: no object call at all, and no LIST counted.
     assert not {c.operation for c in recorder.calls} & OBJECT_CALLS
-    assert plan.plans[keys[2]].list_requests == 0  # type: ignore[union-attr]
+    sync_plan = plan.plans[keys[2]]
+    assert isinstance(sync_plan, SyncPlan) and sync_plan.list_requests == 0
     assert "+ put assets/img/c.svg" in str(plan) and "s3 object s3://stack-content-site/note.txt" in str(plan)
 
     recorder.clear()
@@ -159,9 +163,10 @@ def test_content_in_a_bucket_outside_the_stack_is_read_and_orders_nothing(world:
                  "region eu-west-1, but its bucket s3_bucket.stack-content-site is in us-west-2",
                  id="another-region-than-its-bucket"),
 ])
-def test_content_the_stack_cannot_hold_is_refused_before_any_call(members: object, message: str,
+def test_content_the_stack_cannot_hold_is_refused_before_any_call(members: Callable[[S3BucketDesired], list[Any]],
+                                                                   message: str,
                                                                    recorder: RecordingProvider) -> None:
-    stack = _stack(members(S3BucketDesired(name=BUCKET)), recorder)  # type: ignore[operator]
+    stack = _stack(members(S3BucketDesired(name=BUCKET)), recorder)
     with pytest.raises(StackError, match=message):
         stack.validate()
     with pytest.raises(StackError, match=message):
