@@ -140,8 +140,8 @@ class Manager(Generic[D]):
                     ahead.append(pool.submit(self.get, name, region))
                 while ahead:
                     observed = ahead.popleft().result()
-                    for name in itertools.islice(pending, 1):
-                        ahead.append(pool.submit(self.get, name, region))
+                    if (following := next(pending, None)) is not None:
+                        ahead.append(pool.submit(self.get, following, region))
                     if observed is not None:
                         yield observed
             finally:  # the caller stopped early, or a read failed: no read starts after this

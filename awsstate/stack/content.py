@@ -216,10 +216,10 @@ def with_content(plan: ContentPlan, node: ContentNode | None) -> ContentPlan:
     return plan
 
 
-def apply_content(objects: S3Objects, plan: ContentPlan, node: ContentNode | None) -> int:
-    """Apply one member's plan (checked against S3 first, as ``S3Objects.apply`` does); the writes made."""
+def apply_content(objects: S3Objects, plan: ContentPlan) -> int:
+    """Apply one member's plan, its uploads' content in hand (:func:`with_content`), checked against S3
+    first as ``S3Objects.apply`` does; the writes made."""
     if not plan.changed:
         return 0
-    result = objects.apply(with_content(plan, node))
-    return len(result.actions)
+    return len(objects.apply(plan).actions)
 

@@ -40,7 +40,6 @@ from awsstate.providers.base import Provider
 from awsstate.spec import KindSpec
 from awsstate.stack.content import (
     ContentDesired,
-    ContentNode,
     apply_content,
     content_nodes,
     is_content,
@@ -299,7 +298,7 @@ class Stack:
         progress = Progress(self.name, "apply", len(writes), self.on_event)
         first = run_graph(writes, {k: set(plan.depends_on.get(k, ())) for k in writes},
                           progress.track(lambda key: self._apply_one(plan, key, values, nodes, allow_replace,
-                                                                     objects, content), actions=int),
+                                                                     objects), actions=int),
                           parallelism=self.parallelism)
         progress.skipped(first.skipped)
         outcomes = self._outcomes(plan, first)
@@ -312,10 +311,10 @@ class Stack:
         return result
 
     def _apply_one(self, plan: StackPlan, key: str, values: Values, nodes: Mapping[str, Node],
-                   allow_replace: bool, objects: S3Objects, content: Mapping[str, ContentNode]) -> int:
+                   allow_replace: bool, objects: S3Objects) -> int:
         sub = plan.plans[key]
-        if not isinstance(sub, Plan):  # an S3 object or sync, after its bucket
-            return apply_content(objects, sub, content.get(key))
+        if not isinstance(sub, Plan):  # an S3 object or sync, after its bucket (its content found by apply)
+            return apply_content(objects, sub)
         if not sub.changed:
             return 0
         if plan.unknown.get(key):
